@@ -1,0 +1,5 @@
+from atelier.nav import NavItem  # noqa: F401
+from program.roles import Role  # noqa: F401
+
+ARTIST: list = []
+STAFF: list = []

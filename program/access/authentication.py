@@ -1,0 +1,90 @@
+"""Bearer authentication with personal access tokens.
+
+Every request looks the token up in the database by its hash: there is no cache, so a
+revocation takes effect on the very next request in every process.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from program.access import token_format
+from program.access.models import AccessToken
+from program.access.network import client_ip
+from program.models import Tester
+
+LAST_USED_WRITE_INTERVAL = timedelta(seconds=60)
+
+
+class TokenRejected(exceptions.AuthenticationFailed):
+    """401 with a specific code; the message never says whose token it was."""
+
+
+class TokenForbidden(exceptions.PermissionDenied):
+    """403: the token is real but may not be used now."""
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword:
+            return None
+        if len(header) != 2:
+            raise TokenRejected(
+                "Malformed Authorization header. Use 'Authorization: Bearer atl_…'.",
+                code="token_malformed",
+            )
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise TokenRejected("Malformed access token.", code="token_malformed") from exc
+        return self.authenticate_token(request, raw)
+
+    def authenticate_token(self, request, raw: str):
+        if not token_format.is_well_formed(raw):
+            raise TokenRejected("Malformed access token.", code="token_malformed")
+        if not token_format.has_valid_checksum(raw):
+            raise TokenRejected("Access token checksum is wrong.", code="token_invalid_checksum")
+        token = (
+            AccessToken.objects.select_related("tester__user", "tester__program")
+            .filter(token_hash=token_format.hash_token(raw))
+            .first()
+        )
+        if token is None:
+            raise TokenRejected("Unknown access token.", code="token_unknown")
+        if token.status == AccessToken.Status.REVOKED:
+            raise TokenRejected("This access token was revoked.", code="token_revoked")
+        if token.status == AccessToken.Status.QUARANTINED:
+            raise TokenForbidden(
+                "This token was quarantined because it looked leaked. Create a new token in "
+                "the portal (Tokens); the evidence is shown there.",
+                code="token_quarantined",
+            )
+        if token.is_expired:
+            raise TokenRejected("This access token has expired.", code="token_expired")
+        tester = token.tester
+        if tester.status not in (Tester.Status.ACTIVE, Tester.Status.ONBOARDING):
+            raise TokenForbidden("Your program membership is not active.", code="tester_inactive")
+        if not tester.user.is_active:
+            raise TokenRejected("This account is disabled.", code="account_disabled")
+        self.touch(token, request)
+        return tester.user, token
+
+    @staticmethod
+    def touch(token: AccessToken, request) -> None:
+        now = timezone.now()
+        ip = client_ip(request)
+        if (
+            token.last_used_at is None
+            or now - token.last_used_at >= LAST_USED_WRITE_INTERVAL
+            or token.last_used_ip != ip
+        ):
+            AccessToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
+            token.last_used_at, token.last_used_ip = now, ip
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="atelier"'

@@ -1,0 +1,1 @@
+"""Writes for program membership. Import from the submodules."""

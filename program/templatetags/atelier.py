@@ -1,0 +1,21 @@
+from django import template
+
+from atelier.markdown import render_markdown
+from program.countries import COUNTRIES
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str):
+    return render_markdown(text)
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return COUNTRIES.get((code or "").upper(), code)
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return f"badge badge-{status}"
