@@ -51,3 +51,24 @@ def nav_links(kind: str, *, allowed=lambda item: True) -> list[dict]:
         except NoReverseMatch:
             continue
     return links
+
+
+def render_panels(kind: str, request, **context) -> list[str]:
+    """Collect HTML panels from each app's nav.py (ARTIST_PANELS / STAFF_PANELS).
+
+    A panel is a function `(request, **context) -> str | None` returning rendered HTML.
+    The artist dashboard passes `tester`; the staff overview passes `program`.
+    """
+    from django.utils.safestring import mark_safe
+
+    html = []
+    for app in NAV_APPS:
+        try:
+            module = import_module(f"{app}.nav")
+        except ModuleNotFoundError:
+            continue
+        for panel in getattr(module, kind, []):
+            rendered = panel(request, **context)
+            if rendered:
+                html.append(mark_safe(rendered))  # noqa: S308 - rendered by Django templates
+    return html

@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "program.models.Invitation.Status",
         "ProgramStatusEnum": "program.models.Program.Status",
         "TokenStatusEnum": "program.access.models.AccessToken.Status",
+        "JobStatusEnum": "generation.models.GenerationJob.Status",
     },
 }
 
@@ -244,6 +245,10 @@ ATELIER_INVITATION_DAYS = env.int("ATELIER_INVITATION_DAYS", default=7)
 ATELIER_CSV_IMPORT_MAX_ROWS = env.int("ATELIER_CSV_IMPORT_MAX_ROWS", default=5000)
 ATELIER_TRUSTED_PROXIES = env.int("ATELIER_TRUSTED_PROXIES", default=0)
 ATELIER_TOKEN_DEFAULT_DAYS = env.int("ATELIER_TOKEN_DEFAULT_DAYS", default=30)
+# Defaults for new programs; each program's own numbers are editable by staff.
+ATELIER_RATE_PER_MINUTE = env.int("ATELIER_RATE_PER_MINUTE", default=120)
+ATELIER_MAX_CONCURRENT_JOBS = env.int("ATELIER_MAX_CONCURRENT_JOBS", default=2)
+ATELIER_GPU_SECONDS_PER_DAY = env.int("ATELIER_GPU_SECONDS_PER_DAY", default=3600)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.str("ATELIER_LOG_LEVEL", default="INFO")

@@ -3,3 +3,6 @@ from program.roles import Role  # noqa: F401
 
 ARTIST: list = []
 STAFF: list = []
+# Panels: functions (request, **context) -> rendered HTML or None. See atelier/nav.py.
+ARTIST_PANELS: list = []
+STAFF_PANELS: list = []

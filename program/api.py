@@ -15,6 +15,7 @@ from program.roles import HasRole, Role, has_role, user_roles
 from program.selectors import (
     acceptance_list,
     agreement_current,
+    notification_list,
     program_current,
     tester_for_user,
     tester_list,
@@ -27,6 +28,7 @@ from program.services.invitations import (
     invitation_resend,
     invitations_import_csv,
 )
+from program.services.notifications import notifications_mark_read
 from program.services.testers import tester_change_status
 from program.views import agreement_text_response
 
@@ -258,3 +260,24 @@ class AcceptanceDownloadView(APIView):
             tester__user=request.user,
         )
         return agreement_text_response(acceptance)
+
+
+class NotificationListView(generics.ListAPIView):
+    serializer_class = s.NotificationSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread", "").lower() in ("1", "true")
+        return notification_list(user=self.request.user, unread_only=unread)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=s.NotificationReadSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = s.NotificationReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
+        return Response({"marked_read": count})

@@ -4,6 +4,8 @@ from program import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read/", api.NotificationReadView.as_view(), name="api-notifications-read"),
     path("testers/", api.TesterListView.as_view(), name="api-testers"),
     path("testers/<int:pk>/", api.TesterDetailView.as_view(), name="api-tester"),
     path("testers/<int:pk>/status/", api.TesterStatusView.as_view(), name="api-tester-status"),

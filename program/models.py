@@ -189,3 +189,40 @@ class AgreementAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tester} accepted {self.agreement}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user; email copies follow the user's preferences."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=60, help_text="Dotted event name, e.g. feedback.triaged")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user}"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField(default=True)
+    # Event-name prefixes the user does not want by email (in-app notices always appear).
+    email_muted_kinds = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"
+
+    def wants_email(self, kind: str) -> bool:
+        return self.email_enabled and not any(kind.startswith(p) for p in self.email_muted_kinds)

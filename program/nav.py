@@ -4,6 +4,7 @@ from program.roles import Role
 ARTIST = [
     NavItem("Dashboard", "portal-dashboard", order=0),
     NavItem("Agreement", "portal-agreement", order=90),
+    NavItem("Notifications", "notifications", order=95),
 ]
 STAFF = [
     NavItem(

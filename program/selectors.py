@@ -79,3 +79,18 @@ def acceptance_of_current(*, tester: Tester) -> AgreementAcceptance | None:
     if current is None:
         return None
     return tester.acceptances.filter(agreement=current).first()
+
+
+def notification_list(*, user, unread_only: bool = False):
+    from program.models import Notification
+
+    queryset = Notification.objects.filter(user=user)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    from program.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -129,3 +129,17 @@ class AcceptanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementAcceptance
         fields = ["id", "agreement", "accepted_at", "ip_address", "accepted_text_sha256"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        from program.models import Notification
+
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=1000
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "portal/agreement/<int:pk>/download/", views.acceptance_download, name="acceptance-download"
     ),
+    path("notifications/", views.notifications, name="notifications"),
     path("staff/", views.staff_overview, name="staff-overview"),
     path("staff/testers/", views.staff_testers, name="staff-testers"),
     path("staff/testers/<int:pk>/", views.staff_tester_detail, name="staff-tester"),

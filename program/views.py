@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from atelier.errors import ServiceError
+from atelier.nav import render_panels
 from program.access.network import client_ip
 from program.forms import (
     AgreementAcceptForm,
@@ -16,12 +18,13 @@ from program.forms import (
     InviteForm,
     TesterStatusForm,
 )
-from program.models import AgreementAcceptance, Invitation, Tester
+from program.models import AgreementAcceptance, Invitation, NotificationPreference, Tester
 from program.roles import Role, has_role, is_staff_member, role_required
 from program.selectors import (
     acceptance_list,
     acceptance_of_current,
     agreement_current,
+    notification_list,
     program_current,
     tester_cohorts,
     tester_counts_by_status,
@@ -37,6 +40,11 @@ from program.services.invitations import (
     invitation_resend,
     invitation_resolve,
     invitations_import_csv,
+)
+from program.services.notifications import (
+    EMAIL_KIND_GROUPS,
+    notification_preference_update,
+    notifications_mark_read,
 )
 from program.services.testers import tester_change_status
 
@@ -117,7 +125,11 @@ def portal_dashboard(request):
     return render(
         request,
         "portal/dashboard.html",
-        {"tester": tester, "acceptance": acceptance_of_current(tester=tester)},
+        {
+            "tester": tester,
+            "acceptance": acceptance_of_current(tester=tester),
+            "panels": render_panels("ARTIST_PANELS", request, tester=tester),
+        },
     )
 
 
@@ -200,7 +212,11 @@ def staff_overview(request):
     return render(
         request,
         "staff/overview.html",
-        {"program": program, "counts": tester_counts_by_status(program=program)},
+        {
+            "program": program,
+            "counts": tester_counts_by_status(program=program),
+            "panels": render_panels("STAFF_PANELS", request, program=program),
+        },
     )
 
 
@@ -342,4 +358,35 @@ def staff_agreements(request):
         request,
         "staff/agreements.html",
         {"form": form, "agreements": program.agreements.all(), "program": program},
+    )
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST" and request.POST.get("action") == "preferences":
+        try:
+            notification_preference_update(
+                user=request.user,
+                email_enabled=bool(request.POST.get("email_enabled")),
+                email_muted_kinds=request.POST.getlist("email_muted_kinds"),
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Preferences saved.")
+        return redirect("notifications")
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("notifications")
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    page = Paginator(notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/notifications.html",
+        {
+            "page": page,
+            "kind_groups": EMAIL_KIND_GROUPS,
+            "email_enabled": preference.email_enabled if preference else True,
+            "muted": preference.email_muted_kinds if preference else [],
+        },
     )

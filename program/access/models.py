@@ -59,3 +59,31 @@ class AccessToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class AuditEvent(models.Model):
+    """Append-only record of security-relevant and staff actions."""
+
+    action = models.CharField(max_length=60, db_index=True, help_text="e.g. token.revoked")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Who, if not a user")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The tester the event concerns, so artists can see the entries about themselves.
+    subject_tester = models.ForeignKey(
+        Tester, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

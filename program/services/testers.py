@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atelier.errors import Conflict, ServiceError
+from program.access.audit import audit_record
 from program.models import Program, Tester, TesterStatusChange
 from program.roles import Role
 from program.validation import clean_country, clean_email, clean_portfolio_links
@@ -97,6 +98,13 @@ def tester_change_status(*, tester: Tester, to_status: str, actor, reason: str) 
     tester.save(update_fields=["status", "status_changed_at", "joined_at"])
     TesterStatusChange.objects.create(
         tester=tester, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+    audit_record(
+        action="tester.status_changed",
+        actor=actor,
+        target=tester,
+        reason=reason,
+        data={"from": from_status, "to": to_status},
     )
     return tester
 

@@ -93,3 +93,13 @@ def test_bad_tester_input_names_the_field(program, field, kwargs):
     with pytest.raises(ServiceError) as error:
         tester_create(program=program, **values)
     assert error.value.field == field
+
+
+@pytest.mark.django_db
+def test_status_change_lands_in_the_audit_log(artist, program_staff):
+    from program.access.models import AuditEvent
+
+    tester_change_status(tester=artist, to_status="suspended", actor=program_staff, reason="Break")
+
+    event = AuditEvent.objects.get(action="tester.status_changed")
+    assert (event.actor, event.subject_tester, event.reason) == (program_staff, artist, "Break")
