@@ -18,6 +18,9 @@ class Program(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField()
+    # Set while paused; shown to artists. The history lives in the access app's pause records.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
