@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "InvitationStatusEnum": "program.models.Invitation.Status",
         "ProgramStatusEnum": "program.models.Program.Status",
         "TokenStatusEnum": "program.access.models.AccessToken.Status",
+        "QuarantineRuleEnum": "program.access.models.TokenQuarantine.Rule",
+        "SecurityFlagKindEnum": "program.access.models.SecurityFlag.Kind",
         "JobStatusEnum": "generation.models.GenerationJob.Status",
     },
 }
@@ -249,6 +251,25 @@ ATELIER_TOKEN_DEFAULT_DAYS = env.int("ATELIER_TOKEN_DEFAULT_DAYS", default=30)
 ATELIER_RATE_PER_MINUTE = env.int("ATELIER_RATE_PER_MINUTE", default=120)
 ATELIER_MAX_CONCURRENT_JOBS = env.int("ATELIER_MAX_CONCURRENT_JOBS", default=2)
 ATELIER_GPU_SECONDS_PER_DAY = env.int("ATELIER_GPU_SECONDS_PER_DAY", default=3600)
+
+# --- Access tokens and security (program/access; README "Access tokens and security") --------
+# Defaults for each program's ProgramSecurity row; staff edit the per-program numbers.
+ATELIER_RATE_PER_MINUTE_PER_TESTER = env.int("ATELIER_RATE_PER_MINUTE_PER_TESTER", default=240)
+ATELIER_ORIGIN_ALLOWLIST = env.list("ATELIER_ORIGIN_ALLOWLIST", default=[])
+ATELIER_SPREAD_MAX_NETWORKS = env.int("ATELIER_SPREAD_MAX_NETWORKS", default=4)
+ATELIER_SPREAD_WINDOW_MINUTES = env.int("ATELIER_SPREAD_WINDOW_MINUTES", default=60)
+ATELIER_SPIKE_FACTOR = env.int("ATELIER_SPIKE_FACTOR", default=10)
+ATELIER_SPIKE_MIN_PER_MINUTE = env.int("ATELIER_SPIKE_MIN_PER_MINUTE", default=30)
+ATELIER_TOKEN_USAGE_RAW_DAYS = env.int("ATELIER_TOKEN_USAGE_RAW_DAYS", default=30)
+# Shared secret of the secret-scanning partner; the report endpoint answers 503 without it.
+ATELIER_TOKEN_REPORT_SECRET = env.str("ATELIER_TOKEN_REPORT_SECRET", default="")
+ATELIER_TOKEN_REPORT_TOLERANCE_SECONDS = env.int(
+    "ATELIER_TOKEN_REPORT_TOLERANCE_SECONDS", default=300
+)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "access-prune-token-usage": {"task": "access.prune_token_usage", "schedule": 3600.0},
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.str("ATELIER_LOG_LEVEL", default="INFO")

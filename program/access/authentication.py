@@ -4,18 +4,13 @@ Every request looks the token up in the database by its hash: there is no cache,
 revocation takes effect on the very next request in every process.
 """
 
-from datetime import timedelta
-
-from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from program.access import token_format
+from program.access.detection import TokenQuarantined, token_request_check
 from program.access.models import AccessToken
-from program.access.network import client_ip
 from program.models import Tester
-
-LAST_USED_WRITE_INTERVAL = timedelta(seconds=60)
 
 
 class TokenRejected(exceptions.AuthenticationFailed):
@@ -50,7 +45,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not token_format.has_valid_checksum(raw):
             raise TokenRejected("Access token checksum is wrong.", code="token_invalid_checksum")
         token = (
-            AccessToken.objects.select_related("tester__user", "tester__program")
+            AccessToken.objects.select_related("tester__user", "tester__program__security")
             .filter(token_hash=token_format.hash_token(raw))
             .first()
         )
@@ -59,11 +54,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if token.status == AccessToken.Status.REVOKED:
             raise TokenRejected("This access token was revoked.", code="token_revoked")
         if token.status == AccessToken.Status.QUARANTINED:
-            raise TokenForbidden(
-                "This token was quarantined because it looked leaked. Create a new token in "
-                "the portal (Tokens); the evidence is shown there.",
-                code="token_quarantined",
-            )
+            raise TokenQuarantined()
         if token.is_expired:
             raise TokenRejected("This access token has expired.", code="token_expired")
         tester = token.tester
@@ -71,20 +62,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise TokenForbidden("Your program membership is not active.", code="tester_inactive")
         if not tester.user.is_active:
             raise TokenRejected("This account is disabled.", code="account_disabled")
-        self.touch(token, request)
+        token_request_check(token=token, request=request)
         return tester.user, token
-
-    @staticmethod
-    def touch(token: AccessToken, request) -> None:
-        now = timezone.now()
-        ip = client_ip(request)
-        if (
-            token.last_used_at is None
-            or now - token.last_used_at >= LAST_USED_WRITE_INTERVAL
-            or token.last_used_ip != ip
-        ):
-            AccessToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
-            token.last_used_at, token.last_used_ip = now, ip
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="atelier"'

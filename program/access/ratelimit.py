@@ -1,0 +1,90 @@
+"""Fixed-window request counters shared by every web process.
+
+Redis (`REDIS_URL`) when configured: one pipelined round trip of INCR + EXPIRE per key.
+Otherwise the database: one `INSERT … ON CONFLICT DO UPDATE … RETURNING` statement, which is
+atomic on both SQLite (≥ 3.35) and Postgres.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+
+WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Window:
+    index: int
+    retry_after: int  # seconds until the window ends
+
+
+def current_window(now: float | None = None) -> Window:
+    now = time.time() if now is None else now
+    index = int(now // WINDOW_SECONDS)
+    return Window(index=index, retry_after=max(1, math.ceil((index + 1) * WINDOW_SECONDS - now)))
+
+
+@cache
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
+def counters_increment(keys: list[str], *, window: Window) -> dict[str, int]:
+    """Add one to each key for this window and return the new counts."""
+    full = {f"{key}:{window.index}": key for key in keys}
+    if settings.REDIS_URL:
+        counts = _increment_redis(list(full))
+    else:
+        counts = _increment_database(list(full), window=window)
+    return {full[key]: value for key, value in counts.items()}
+
+
+def _increment_redis(keys: list[str]) -> dict[str, int]:
+    pipe = _redis(settings.REDIS_URL).pipeline(transaction=False)
+    for key in keys:
+        pipe.incr(f"atelier:rl:{key}")
+        pipe.expire(f"atelier:rl:{key}", WINDOW_SECONDS * 2)
+    results = pipe.execute()
+    return {key: int(results[i * 2]) for i, key in enumerate(keys)}
+
+
+def _increment_database(keys: list[str], *, window: Window) -> dict[str, int]:
+    from program.access.models import RateCounter
+
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    count = connection.ops.quote_name("count")
+    expires = connection.ops.adapt_datetimefield_value(
+        datetime.fromtimestamp((window.index + 2) * WINDOW_SECONDS, tz=UTC)
+        if settings.USE_TZ
+        else datetime.fromtimestamp((window.index + 2) * WINDOW_SECONDS)
+    )
+    values = ", ".join(["(%s, 1, %s)"] * len(keys))
+    params: list = []
+    for key in keys:
+        params.extend([key, expires])
+    sql = (
+        f"INSERT INTO {table} ({connection.ops.quote_name('key')}, {count}, expires_at) "  # noqa: S608 - names are quoted identifiers, values are parameters
+        f"VALUES {values} ON CONFLICT ({connection.ops.quote_name('key')}) "
+        f"DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"RETURNING {connection.ops.quote_name('key')}, {count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+
+def counters_prune() -> int:
+    """Delete database counters of finished windows."""
+    from django.utils import timezone
+
+    from program.access.models import RateCounter
+
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

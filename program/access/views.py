@@ -1,0 +1,256 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from atelier.errors import ServiceError
+from program.access import forms as f
+from program.access import pause as pauses
+from program.access import services
+from program.access.limits import security_for
+from program.access.models import SecurityFlag, TokenQuarantine
+from program.access.network import client_ip
+from program.access.selectors import (
+    audit_actions,
+    audit_list,
+    audit_list_for_tester,
+    flag_list,
+    pause_list,
+    quarantine_list,
+    quarantine_list_for_tester,
+    token_list,
+)
+from program.roles import Role, role_required
+from program.views import _staff_program, _tester_or_404
+
+STAFF = (Role.PROGRAM_STAFF,)
+
+
+def _form_error(form, exc: ServiceError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- Artist: my tokens -------------------------------------------------------------------------
+
+
+def _tokens_page(request, tester, *, form=None, issued=None, status=200):
+    response = render(
+        request,
+        "portal/tokens.html",
+        {
+            "tester": tester,
+            "tokens": token_list(tester=tester),
+            "quarantines": quarantine_list_for_tester(tester=tester)[:20],
+            "audit_events": audit_list_for_tester(tester=tester)[:30],
+            "form": form or f.TokenCreateForm(),
+            "issued": issued,
+        },
+        status=status,
+    )
+    return response
+
+
+@never_cache
+@role_required(Role.ARTIST)
+def portal_tokens(request):
+    tester = _tester_or_404(request)
+    if request.method != "POST":
+        return _tokens_page(request, tester)
+    form = f.TokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.token_issue(
+                tester=tester,
+                created_by=request.user,
+                ip_address=client_ip(request),
+                **form.cleaned_data,
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            return _tokens_page(request, tester, issued=issued, status=201)
+    return _tokens_page(request, tester, form=form, status=400)
+
+
+@never_cache
+@require_POST
+@role_required(Role.ARTIST)
+def portal_token_rotate(request, pk: int):
+    tester = _tester_or_404(request)
+    token = get_object_or_404(token_list(tester=tester), pk=pk)
+    try:
+        issued = services.token_rotate(
+            token=token, actor=request.user, ip_address=client_ip(request)
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal-tokens")
+    messages.success(request, f"“{token.name}” was replaced; the old token no longer works.")
+    return _tokens_page(request, tester, issued=issued, status=201)
+
+
+@require_POST
+@role_required(Role.ARTIST)
+def portal_token_revoke(request, pk: int):
+    tester = _tester_or_404(request)
+    token = get_object_or_404(token_list(tester=tester), pk=pk)
+    services.token_revoke(
+        token=token,
+        reason="Revoked by its owner",
+        actor=request.user,
+        ip_address=client_ip(request),
+    )
+    messages.success(request, f"“{token.name}” is revoked; it stopped working at once.")
+    return redirect("portal-tokens")
+
+
+# --- Staff: security ---------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def staff_security(request):
+    program = _staff_program(request)
+    return render(
+        request,
+        "staff/security.html",
+        {
+            "program": program,
+            "quarantines": quarantine_list(program=program)[:100],
+            "released": quarantine_list(program=program, state="released")[:10],
+            "flags": flag_list(program=program)[:100],
+            "pauses": pause_list(program=program)[:20],
+            "pause_form": f.ReasonForm(),
+            "resume_form": f.OptionalReasonForm(),
+            "release_form": f.ReasonForm(),
+            "resolve_form": f.ResolveForm(),
+            "security": security_for(program),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_quarantine_release(request, pk: int):
+    program = _staff_program(request)
+    quarantine = get_object_or_404(TokenQuarantine, pk=pk, token__tester__program=program)
+    form = f.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the token is released.")
+        return redirect("staff-security")
+    try:
+        services.token_release(
+            quarantine=quarantine,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            ip_address=client_ip(request),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Token {quarantine.token.prefix}… works again.")
+    return redirect("staff-security")
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_flag_resolve(request, pk: int):
+    program = _staff_program(request)
+    flag = get_object_or_404(SecurityFlag, pk=pk, token__tester__program=program)
+    form = f.ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what you found.")
+        return redirect("staff-security")
+    try:
+        services.security_flag_resolve(
+            flag=flag,
+            actor=request.user,
+            resolution=form.cleaned_data["resolution"],
+            ip_address=client_ip(request),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Flag resolved.")
+    return redirect("staff-security")
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_program_pause(request):
+    program = _staff_program(request)
+    form = f.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason; artists will see it.")
+        return redirect("staff-security")
+    try:
+        pauses.program_pause(
+            program=program,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            ip_address=client_ip(request),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.warning(request, "The program is paused. New generation requests get 503.")
+    return redirect("staff-security")
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_program_resume(request):
+    program = _staff_program(request)
+    form = f.OptionalReasonForm(request.POST)
+    form.is_valid()
+    try:
+        pauses.program_resume(
+            program=program,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            ip_address=client_ip(request),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The program is running again; held jobs are dispatched.")
+    return redirect("staff-security")
+
+
+@role_required(*STAFF)
+def staff_security_settings(request):
+    program = _staff_program(request)
+    security = security_for(program)
+    form = f.ProgramSecurityForm(initial=f.ProgramSecurityForm.initial_from(security))
+    if request.method == "POST":
+        form = f.ProgramSecurityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.program_security_update(
+                    program=program,
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                    **form.cleaned_data,
+                )
+            except ServiceError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "Security settings saved.")
+                return redirect("staff-security-settings")
+    return render(
+        request,
+        "staff/security_settings.html",
+        {"program": program, "form": form, "security": security},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF)
+def staff_audit(request):
+    form = f.AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = audit_list(**{k: v for k, v in filters.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "staff/audit.html", {"form": form, "page": page, "actions": audit_actions()}
+    )
