@@ -17,7 +17,9 @@ def artist_tokens_panel(request, tester=None, **context) -> str | None:
     from program.access.selectors import token_counts
 
     return render_to_string(
-        "access/_panel_artist.html", {"counts": token_counts(tester=tester)}, request=request
+        "access/_panel_artist.html",
+        {"counts": token_counts(tester=tester), "program": tester.program},
+        request=request,
     )
 
 
