@@ -9,6 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from program.access import token_format
 from program.access.detection import TokenQuarantined, token_request_check
+from program.access.lookup import token_by_hash
 from program.access.models import AccessToken
 from program.models import Tester
 
@@ -44,11 +45,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise TokenRejected("Malformed access token.", code="token_malformed")
         if not token_format.has_valid_checksum(raw):
             raise TokenRejected("Access token checksum is wrong.", code="token_invalid_checksum")
-        token = (
-            AccessToken.objects.select_related("tester__user", "tester__program__security")
-            .filter(token_hash=token_format.hash_token(raw))
-            .first()
-        )
+        token = token_by_hash(token_format.hash_token(raw))
         if token is None:
             raise TokenRejected("Unknown access token.", code="token_unknown")
         if token.status == AccessToken.Status.REVOKED:

@@ -15,6 +15,7 @@ from rest_framework import exceptions
 
 from program.access import ratelimit
 from program.access.limits import security_for
+from program.access.lookup import usage_insert
 from program.access.models import AccessToken, SecurityFlag, TokenQuarantine, TokenUsage
 from program.access.network import client_ip, host_of, network_of
 from program.access.services import security_flag_raise, token_quarantine
@@ -46,7 +47,7 @@ def token_request_check(*, token: AccessToken, request) -> None:
     fetch_site = headers.get("HTTP_SEC_FETCH_SITE", "")
     referer = headers.get("HTTP_REFERER", "")[:300]
     match = getattr(request, "resolver_match", None)
-    TokenUsage.objects.create(
+    usage_insert(
         token_id=token.pk,
         tester_id=token.tester_id,
         created_at=now,

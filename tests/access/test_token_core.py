@@ -87,3 +87,31 @@ def test_valid_token_authenticates_and_records_last_use(artist):
     assert response.status_code == 200
     assert response.json()["email"] == artist.user.email
     assert artist.tokens.get().last_used_ip == "192.0.2.10"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_security", [False, True])
+def test_lookup_builds_the_same_objects_as_the_orm(artist, with_security):
+    from program.access.lookup import token_by_hash
+    from program.access.models import AccessToken, ProgramSecurity
+    from program.access.services import program_security_update
+
+    if with_security:
+        program_security_update(program=artist.program, actor=None, spread_max_networks=9)
+    secret = token_for(artist, scopes=("videos:read",))
+    found = token_by_hash(token_format.hash_token(secret))
+    expected = AccessToken.objects.get()
+    assert (found.pk, found.scopes, found.expires_at, found.status) == (
+        expected.pk,
+        ["videos:read"],
+        expected.expires_at,
+        "active",
+    )
+    assert found.tester.user.email == artist.user.email
+    assert found.tester.program.ends_on == artist.program.ends_on
+    if with_security:
+        assert found.tester.program.security.spread_max_networks == 9
+    else:
+        with pytest.raises(ProgramSecurity.DoesNotExist):
+            found.tester.program.security  # noqa: B018
+    assert token_by_hash("0" * 64) is None
