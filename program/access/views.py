@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -129,27 +131,33 @@ def staff_security(request):
     )
 
 
+def _staff_action(request, form_class, action, *, invalid: str, done: str):
+    """Run one staff POST: validate the form, call the service, report back on the page."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("staff-security")
+    try:
+        action(actor=request.user, ip_address=client_ip(request), **form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("staff-security")
+
+
 @require_POST
 @role_required(*STAFF)
 def staff_quarantine_release(request, pk: int):
     program = _staff_program(request)
     quarantine = get_object_or_404(TokenQuarantine, pk=pk, token__tester__program=program)
-    form = f.ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the token is released.")
-        return redirect("staff-security")
-    try:
-        services.token_release(
-            quarantine=quarantine,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            ip_address=client_ip(request),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Token {quarantine.token.prefix}… works again.")
-    return redirect("staff-security")
+    return _staff_action(
+        request,
+        f.ReasonForm,
+        partial(services.token_release, quarantine=quarantine),
+        invalid="Say why the token is released.",
+        done=f"Token {quarantine.token.prefix}… works again.",
+    )
 
 
 @require_POST
@@ -157,64 +165,37 @@ def staff_quarantine_release(request, pk: int):
 def staff_flag_resolve(request, pk: int):
     program = _staff_program(request)
     flag = get_object_or_404(SecurityFlag, pk=pk, token__tester__program=program)
-    form = f.ResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say what you found.")
-        return redirect("staff-security")
-    try:
-        services.security_flag_resolve(
-            flag=flag,
-            actor=request.user,
-            resolution=form.cleaned_data["resolution"],
-            ip_address=client_ip(request),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Flag resolved.")
-    return redirect("staff-security")
+    return _staff_action(
+        request,
+        f.ResolveForm,
+        partial(services.security_flag_resolve, flag=flag),
+        invalid="Say what you found.",
+        done="Flag resolved.",
+    )
 
 
 @require_POST
 @role_required(*STAFF)
 def staff_program_pause(request):
-    program = _staff_program(request)
-    form = f.ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a reason; artists will see it.")
-        return redirect("staff-security")
-    try:
-        pauses.program_pause(
-            program=program,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            ip_address=client_ip(request),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.warning(request, "The program is paused. New generation requests get 503.")
-    return redirect("staff-security")
+    return _staff_action(
+        request,
+        f.ReasonForm,
+        partial(pauses.program_pause, program=_staff_program(request)),
+        invalid="Give a reason; artists will see it.",
+        done="The program is paused. New generation requests get 503 program_paused.",
+    )
 
 
 @require_POST
 @role_required(*STAFF)
 def staff_program_resume(request):
-    program = _staff_program(request)
-    form = f.OptionalReasonForm(request.POST)
-    form.is_valid()
-    try:
-        pauses.program_resume(
-            program=program,
-            actor=request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            ip_address=client_ip(request),
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The program is running again; held jobs are dispatched.")
-    return redirect("staff-security")
+    return _staff_action(
+        request,
+        f.OptionalReasonForm,
+        partial(pauses.program_resume, program=_staff_program(request)),
+        invalid="The reason is at most 2000 characters.",
+        done="The program is running again; held jobs are dispatched.",
+    )
 
 
 @role_required(*STAFF)

@@ -198,3 +198,14 @@ def test_audit_page_filters(program, program_staff, artist, other_artist):
     assert list(page.context["page"]) == list(
         AuditEvent.objects.filter(subject_tester=artist).order_by("-created_at", "-id")
     )
+
+
+@pytest.mark.django_db
+def test_staff_resolves_a_flag_on_the_web(artist, program_staff):
+    from program.access.models import SecurityFlag
+    from program.access.services import security_flag_raise
+
+    token = token_issue(tester=artist, name="t", scopes=["videos:read"]).token
+    flag = security_flag_raise(token=token, kind="volume_spike", evidence={})
+    web(program_staff).post(f"/staff/security/flags/{flag.pk}/resolve/", {"resolution": "Batch"})
+    assert SecurityFlag.objects.get().resolution == "Batch"
