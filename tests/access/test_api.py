@@ -318,3 +318,42 @@ def test_resume_forbidden_for_others(program, program_staff, artist, role):
     program_pause(program=program, actor=program_staff, reason="r")
     user = artist.user if role == "artist" else make_staff(role)
     assert client_for(user).post("/api/security/resume/", {}, format="json").status_code == 403
+
+
+ALL_ROUTES = [
+    ("get", "/api/tokens/"),
+    ("post", "/api/tokens/"),
+    ("get", "/api/tokens/1/"),
+    ("delete", "/api/tokens/1/"),
+    ("post", "/api/tokens/1/rotate/"),
+    ("get", "/api/audit-events/"),
+    ("get", "/api/security/quarantines/"),
+    ("post", "/api/security/quarantines/1/release/"),
+    ("get", "/api/security/flags/"),
+    ("post", "/api/security/flags/1/resolve/"),
+    ("get", "/api/security/settings/"),
+    ("patch", "/api/security/settings/"),
+    ("get", "/api/security/pauses/"),
+    ("post", "/api/security/pause/"),
+    ("post", "/api/security/resume/"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "url"), ALL_ROUTES)
+def test_every_route_refuses_anonymous(api_client, program, method, url):
+    response = getattr(api_client, method)(url, {}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_pause_history_query_count(program, program_staff, django_assert_max_num_queries):
+    from program.access.pause import program_pause, program_resume
+
+    for _ in range(5):
+        program_pause(program=program, actor=program_staff, reason="r")
+        program_resume(program=program, actor=program_staff)
+    with django_assert_max_num_queries(6):
+        data = client_for(program_staff).get("/api/security/pauses/").json()
+    assert data["count"] == 5
