@@ -1,9 +1,10 @@
 """What happens on every token request after the token itself checked out.
 
-In order: record usage (one insert), the browser-origin rule, the spread rule (a query only
-when the request comes from a network other than the token's last one), the per-token and
-per-tester rate limits (one counter round trip), the volume-spike check (only when the
-token's count for the minute crosses a threshold), and the last-used stamp (once a minute).
+In order: record usage (one insert), the browser-origin rule, one counter round trip (per
+token, per tester, and per token and network for this minute), the spread rule (a query only
+on the first request this minute from a network other than the token's previous one), the
+rate limits, the volume-spike check (only when the token's count for the minute crosses a
+threshold), and the last-used stamp (once a minute).
 """
 
 from datetime import timedelta
@@ -13,7 +14,7 @@ from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from rest_framework import exceptions
 
-from program.access import ratelimit
+from program.access import ratelimit, token_format
 from program.access.limits import security_for
 from program.access.lookup import usage_insert
 from program.access.models import AccessToken, SecurityFlag, TokenQuarantine, TokenUsage
@@ -84,14 +85,18 @@ def token_request_check(*, token: AccessToken, request) -> None:
         )
         raise TokenQuarantined()
 
-    if network and network != network_of(token.last_used_ip):
-        _spread_check(token=token, security=security, now=now)
-
     window = ratelimit.current_window()
-    counts = ratelimit.counters_increment(
-        [f"tok:{token.pk}", f"tst:{token.tester_id}"], window=window
-    )
-    token_count, tester_count = counts[f"tok:{token.pk}"], counts[f"tst:{token.tester_id}"]
+    # The prefix's random part keeps keys apart if ids are ever reused (e.g. a reset database).
+    token_key = f"{token.pk}:{token.prefix[len(token_format.PREFIX) :]}"
+    keys = [f"tok:{token_key}", f"tst:{token.tester_id}"]
+    if network:
+        keys.append(f"net:{token_key}:{network}")
+    counts = ratelimit.counters_increment(keys, window=window)
+    token_count, tester_count = counts[keys[0]], counts[keys[1]]
+    # Count the token's networks only on the first request from a network this minute, and
+    # only when it is not the network of the token's previous request.
+    if network and counts[keys[2]] == 1 and network != network_of(token.last_used_ip):
+        _spread_check(token=token, security=security, now=now)
     if token_count == security.spike_min_per_minute:
         _spike_check(token=token, security=security, now=now, minute_count=token_count)
     if token_count > security.requests_per_minute_per_token:

@@ -194,3 +194,17 @@ def test_other_artist_unaffected_by_spread(artist, proxied, program):
     for index in range(5):
         leaked.get("/api/me/", **from_ip(f"203.0.{index}.1"))
     assert bearer(token_for(victim)).get("/api/me/", **from_ip("203.0.1.1")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_spread_is_counted_once_per_network_and_minute(artist, proxied):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = bearer(token_for(artist))
+    with CaptureQueriesContext(connection) as queries:
+        for index in range(10):  # a dual-stack client switching address families
+            ip = "198.51.100.7" if index % 2 else "2001:db8:1::7"
+            assert client.get("/api/me/", **from_ip(ip)).status_code == 200
+    counts = [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(counts) == 2
