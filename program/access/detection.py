@@ -1,7 +1,7 @@
 """What happens on every token request after the token itself checked out.
 
-In order: record usage (one insert), the browser-origin rule, one counter round trip (per
-token, per tester, and per token and network for this minute), the spread rule (a query only
+In order: record usage and bump the counters (per token, per tester, and per token and
+network for this minute) with one commit, the browser-origin rule, the spread rule (a query only
 on the first request this minute from a network other than the token's previous one), the
 rate limits, the volume-spike check (only when the token's count for the minute crosses a
 threshold), and the last-used stamp (once a minute).
@@ -16,7 +16,7 @@ from rest_framework import exceptions
 
 from program.access import ratelimit, token_format
 from program.access.limits import security_for
-from program.access.lookup import usage_insert
+from program.access.lookup import usage_record_and_count
 from program.access.models import AccessToken, SecurityFlag, TokenQuarantine, TokenUsage
 from program.access.network import client_ip, host_of, network_of
 from program.access.services import security_flag_raise, token_quarantine
@@ -48,17 +48,27 @@ def token_request_check(*, token: AccessToken, request) -> None:
     fetch_site = headers.get("HTTP_SEC_FETCH_SITE", "")
     referer = headers.get("HTTP_REFERER", "")[:300]
     match = getattr(request, "resolver_match", None)
-    usage_insert(
-        token_id=token.pk,
-        tester_id=token.tester_id,
-        created_at=now,
-        ip_address=ip,
-        network=network,
-        method=request.method[:8],
-        route=(match.route if match else request.path)[:200],
-        user_agent=headers.get("HTTP_USER_AGENT", "")[:300],
-        origin=origin,
-        referer=referer,
+    window = ratelimit.current_window()
+    # The prefix's random part keeps keys apart if ids are ever reused (e.g. a reset database).
+    token_key = f"{token.pk}:{token.prefix[len(token_format.PREFIX) :]}"
+    keys = [f"tok:{token_key}", f"tst:{token.tester_id}"]
+    if network:
+        keys.append(f"net:{token_key}:{network}")
+    counts = usage_record_and_count(
+        {
+            "token_id": token.pk,
+            "tester_id": token.tester_id,
+            "created_at": now,
+            "ip_address": ip,
+            "network": network,
+            "method": request.method[:8],
+            "route": (match.route if match else request.path)[:200],
+            "user_agent": headers.get("HTTP_USER_AGENT", "")[:300],
+            "origin": origin,
+            "referer": referer,
+        },
+        keys,
+        window=window,
     )
     program = token.tester.program
     security = security_for(program)
@@ -85,13 +95,6 @@ def token_request_check(*, token: AccessToken, request) -> None:
         )
         raise TokenQuarantined()
 
-    window = ratelimit.current_window()
-    # The prefix's random part keeps keys apart if ids are ever reused (e.g. a reset database).
-    token_key = f"{token.pk}:{token.prefix[len(token_format.PREFIX) :]}"
-    keys = [f"tok:{token_key}", f"tst:{token.tester_id}"]
-    if network:
-        keys.append(f"net:{token_key}:{network}")
-    counts = ratelimit.counters_increment(keys, window=window)
     token_count, tester_count = counts[keys[0]], counts[keys[1]]
     # Count the token's networks only on the first request from a network this minute, and
     # only when it is not the network of the token's previous request.
