@@ -10,7 +10,7 @@ every request reads the token's current status from the database.
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models.expressions import Col
 
 from program.access.models import AccessToken, ProgramSecurity, TokenUsage
@@ -116,31 +116,48 @@ def _usage_insert(alias: str) -> tuple[str, list[str]]:
     return sql, names
 
 
-def usage_insert(*, using: str = "default", **values) -> None:
-    """One INSERT into the usage log (the hot path skips model instantiation)."""
-    sql, names = _usage_insert(using)
-    connection = connections[using]
+def _usage_statement(connection, values: dict) -> tuple[str, list]:
+    sql, names = _usage_insert(connection.alias)
     values["created_at"] = connection.ops.adapt_datetimefield_value(values["created_at"])
     values["ip_address"] = connection.ops.adapt_ipaddressfield_value(values["ip_address"])
+    return sql, [values[name] for name in names]
+
+
+def usage_insert(*, using: str = "default", **values) -> None:
+    """One INSERT into the usage log (the hot path skips model instantiation)."""
+    connection = connections[using]
+    sql, params = _usage_statement(connection, values)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values[name] for name in names])
+        cursor.execute(sql, params)
 
 
 def usage_record_and_count(usage: dict, keys: list[str], *, window, using: str = "default"):
-    """Insert the usage row and bump the rate counters with one commit.
+    """Insert the usage row and bump the rate counters: one round trip and one commit on Postgres.
 
-    On Postgres that commit does not wait for the WAL flush (`synchronous_commit off` for this
+    There, the statements go as one multi-statement query (its own implicit transaction) whose
+    commit does not wait for the WAL flush (`SET LOCAL synchronous_commit TO OFF`, this
     transaction only): a database crash may lose the last instant of usage rows and counters,
-    never a token's status, and each request saves one or two disk flushes.
+    never a token's status, and each request saves disk flushes and round trips.
     """
-    from program.access.ratelimit import counters_increment
+    from django.conf import settings
+
+    from program.access import ratelimit
 
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    client_binding = not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not client_binding:
         usage_insert(using=using, **usage)
-        return counters_increment(keys, window=window)
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        usage_insert(using=using, **usage)
-        return counters_increment(keys, window=window)
+        return ratelimit.counters_increment(keys, window=window)
+    usage_sql, params = _usage_statement(connection, usage)
+    statements = ["SET LOCAL synchronous_commit TO OFF", usage_sql]
+    if not settings.REDIS_URL:
+        counters_sql, counter_params = ratelimit.counters_statement(keys, window=window)
+        statements.append(counters_sql)
+        params += counter_params
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(statements), params)
+        if settings.REDIS_URL:
+            return ratelimit.counters_increment(keys, window=window)
+        cursor.nextset()
+        cursor.nextset()
+        return ratelimit.counts_from_rows(cursor.fetchall(), keys, window=window)

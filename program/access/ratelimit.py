@@ -38,12 +38,22 @@ def _redis(url: str):
 
 def counters_increment(keys: list[str], *, window: Window) -> dict[str, int]:
     """Add one to each key for this window and return the new counts."""
-    full = {f"{key}:{window.index}": key for key in keys}
     if settings.REDIS_URL:
-        counts = _increment_redis(list(full))
-    else:
-        counts = _increment_database(list(full), window=window)
-    return {full[key]: value for key, value in counts.items()}
+        full = window_keys(keys, window=window)
+        return {full[key]: value for key, value in _increment_redis(list(full)).items()}
+    sql, params = counters_statement(keys, window=window)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return counts_from_rows(cursor.fetchall(), keys, window=window)
+
+
+def window_keys(keys: list[str], *, window: Window) -> dict[str, str]:
+    return {f"{key}:{window.index}": key for key in keys}
+
+
+def counts_from_rows(rows, keys: list[str], *, window: Window) -> dict[str, int]:
+    full = window_keys(keys, window=window)
+    return {full[row[0]]: int(row[1]) for row in rows}
 
 
 def _increment_redis(keys: list[str]) -> dict[str, int]:
@@ -55,8 +65,11 @@ def _increment_redis(keys: list[str]) -> dict[str, int]:
     return {key: int(results[i * 2]) for i, key in enumerate(keys)}
 
 
-def _increment_database(keys: list[str], *, window: Window) -> dict[str, int]:
+def counters_statement(keys: list[str], *, window: Window) -> tuple[str, list]:
+    """The one upsert statement that bumps the database counters and returns their values."""
     from program.access.models import RateCounter
+
+    keys = list(window_keys(keys, window=window))
 
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     count = connection.ops.quote_name("count")
@@ -75,9 +88,7 @@ def _increment_database(keys: list[str], *, window: Window) -> dict[str, int]:
         f"DO UPDATE SET {count} = {table}.{count} + 1 "
         f"RETURNING {connection.ops.quote_name('key')}, {count}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+    return sql, params
 
 
 def counters_prune() -> int:

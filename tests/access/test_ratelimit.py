@@ -93,3 +93,34 @@ def test_storm_of_bad_checksums_never_reaches_the_database(artist):
     assert statuses == {401}
     assert queries.captured_queries == []
     assert good.get("/api/me/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_usage_and_counters_recorded_together_outside_transactions(artist, settings):
+    """Outside a transaction (real requests) Postgres takes the one-round-trip path."""
+    from django.utils import timezone
+
+    from program.access.lookup import usage_record_and_count
+    from program.access.models import AccessToken, TokenUsage
+
+    settings.REDIS_URL = ""
+    token_for(artist)
+    token = AccessToken.objects.get()
+    window = ratelimit.current_window()
+    usage = {
+        "token_id": token.pk,
+        "tester_id": artist.pk,
+        "ip_address": "192.0.2.1",
+        "network": "192.0.2.0/24",
+        "method": "GET",
+        "route": "api/me/",
+        "user_agent": "t",
+        "origin": "",
+        "referer": "",
+    }
+    for expected in (1, 2):
+        counts = usage_record_and_count(
+            {**usage, "created_at": timezone.now()}, ["x", "y"], window=window
+        )
+        assert counts == {"x": expected, "y": expected}
+    assert TokenUsage.objects.filter(token=token).count() == 2
