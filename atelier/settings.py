@@ -275,3 +275,29 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Feedback ---------------------------------------------------------------------------------
+# Response-time promises, in business days (Mon-Fri), fixed on each item when it is filed.
+ATELIER_SLO_FIRST_RESPONSE_DAYS = env.int("ATELIER_SLO_FIRST_RESPONSE_DAYS", default=2)
+ATELIER_SLO_TRIAGE_DAYS = env.int("ATELIER_SLO_TRIAGE_DAYS", default=5)
+ATELIER_SLO_DECISION_DAYS = env.int("ATELIER_SLO_DECISION_DAYS", default=10)
+ATELIER_FEEDBACK_NEEDS_INFO_CLOSE_DAYS = env.int(
+    "ATELIER_FEEDBACK_NEEDS_INFO_CLOSE_DAYS", default=14
+)
+ATELIER_FEEDBACK_IMAGE_MAX_BYTES = env.int("ATELIER_FEEDBACK_IMAGE_MAX_BYTES", default=10 * 2**20)
+ATELIER_FEEDBACK_VIDEO_MAX_BYTES = env.int("ATELIER_FEEDBACK_VIDEO_MAX_BYTES", default=50 * 2**20)
+ATELIER_FEEDBACK_VIDEO_MAX_SECONDS = env.int("ATELIER_FEEDBACK_VIDEO_MAX_SECONDS", default=60)
+ATELIER_FEEDBACK_MAX_ATTACHMENTS = env.int("ATELIER_FEEDBACK_MAX_ATTACHMENTS", default=6)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "FeedbackKindEnum": "program.feedback.models.Feedback.Kind",
+        "FeedbackSeverityEnum": "program.feedback.models.Feedback.Severity",
+        "FeedbackStateEnum": "program.feedback.models.Feedback.State",
+        "FeedbackAttachmentKindEnum": "program.feedback.models.FeedbackAttachment.Kind",
+    }
+)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["feedback-close-stale"] = {
+    "task": "program.feedback.tasks.feedback_close_stale_task",
+    "schedule": 3600.0,
+}
