@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "FeedbackSeverityEnum": "program.feedback.models.Feedback.Severity",
         "FeedbackStateEnum": "program.feedback.models.Feedback.State",
         "FeedbackAttachmentKindEnum": "program.feedback.models.FeedbackAttachment.Kind",
+        "FeedbackClockNameEnum": "program.feedback.clocks.CLOCK_NAMES",
+        "FeedbackClockStatusEnum": "program.feedback.clocks.CLOCK_STATUSES",
     }
 )
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})

@@ -56,6 +56,8 @@ def slo_targets() -> dict[str, int]:
     }
 
 
+CLOCK_NAMES = ["first_response", "triage", "decision"]
+CLOCK_STATUSES = ["met", "late", "due", "overdue", "stopped"]
 CLOCK_LABELS = {"first_response": "First response", "triage": "Triage", "decision": "Decision"}
 # Which timestamp stops each clock and which due date it is held to.
 CLOCK_FIELDS = {

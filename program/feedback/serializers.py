@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from atelier.markdown import render_markdown
-from program.feedback.clocks import feedback_clocks
+from program.feedback.clocks import CLOCK_NAMES, CLOCK_STATUSES, feedback_clocks
 from program.feedback.models import (
     Feedback,
     FeedbackAttachment,
@@ -17,11 +17,14 @@ TEAM_NAME = "Atelier team"
 
 
 class ClockSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=["first_response", "triage", "decision"])
+    name = serializers.ChoiceField(choices=CLOCK_NAMES)
     label = serializers.CharField()
     due_at = serializers.DateTimeField()
     stopped_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=["met", "late", "due", "overdue", "stopped"])
+    status = serializers.ChoiceField(
+        choices=CLOCK_STATUSES,
+        help_text="met, late (answered after due), due, overdue, stopped (closed for silence)",
+    )
     business_days = serializers.FloatField(help_text="Business days elapsed so far or in all")
 
 

@@ -237,7 +237,7 @@ def _move(
     if to_state == State.DUPLICATE:
         if duplicate_of is None:
             raise ServiceError("Name the original this duplicates.", field="duplicate_of")
-        original = _root_original(duplicate_of)
+        original = _root_original(Feedback.objects.get(pk=duplicate_of.pk))
         if original.pk == feedback.pk or original.program_id != feedback.program_id:
             raise ServiceError("Choose a different original.", field="duplicate_of")
 
