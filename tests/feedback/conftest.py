@@ -12,7 +12,9 @@ MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
+    # Files land in a throwaway folder; a fast hasher keeps the many role fixtures cheap.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
 
 
