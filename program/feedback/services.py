@@ -3,6 +3,7 @@
 Nothing here reads the tone of what an artist wrote: pay and access never depend on sentiment.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -84,7 +85,8 @@ def _store_attachment(*, feedback: Feedback, user, upload, stored: _StoredFiles,
         height=checked.height,
         duration_seconds=checked.duration_seconds,
     )
-    attachment.file.save(f"attachment.{checked.extension}", upload, save=False)
+    # An unguessable name: media URLs carry no other protection.
+    attachment.file.save(f"{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
     stored.names.append(attachment.file)
     attachment.save()
     return attachment

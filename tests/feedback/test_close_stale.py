@@ -71,3 +71,8 @@ def test_artist_reply_reopens_a_closed_item(waiting, artist):
         feedback_comment_add(feedback=waiting, author=artist.user, body="Back from holiday.")
     waiting.refresh_from_db()
     assert waiting.state == Feedback.State.TRIAGED
+
+
+def test_beat_schedule_names_the_registered_task(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["feedback-close-stale"]
+    assert entry["task"] == feedback_close_stale_task.name
