@@ -92,11 +92,11 @@ def _store_attachment(*, feedback: Feedback, user, upload, stored: _StoredFiles,
     return attachment
 
 
-def _check_attachment_count(feedback: Feedback, adding: int) -> None:
+def _check_attachment_count(*, existing: int, adding: int, field: str) -> None:
     limit = settings.ATELIER_FEEDBACK_MAX_ATTACHMENTS
-    if feedback.attachments.count() + adding > limit:
+    if existing + adding > limit:
         raise ServiceError(
-            f"At most {limit} attachments per feedback.", code="too_many_files", field="files"
+            f"At most {limit} attachments per feedback.", code="too_many_files", field=field
         )
 
 
@@ -126,12 +126,7 @@ def feedback_create(
     if not body.strip():
         raise ServiceError("Describe the feedback in the body.", field="body")
     files = list(files)
-    if len(files) > settings.ATELIER_FEEDBACK_MAX_ATTACHMENTS:
-        raise ServiceError(
-            f"At most {settings.ATELIER_FEEDBACK_MAX_ATTACHMENTS} attachments per feedback.",
-            code="too_many_files",
-            field="files",
-        )
+    _check_attachment_count(existing=0, adding=len(files), field="files")
     wanted = list(dict.fromkeys(job_ids))
     jobs = list(GenerationJob.objects.filter(tester=tester, public_id__in=wanted))
     if len(jobs) != len(wanted):
@@ -178,7 +173,7 @@ def feedback_attachment_add(*, feedback: Feedback, user, upload) -> FeedbackAtta
     if feedback.tester.user_id != user.pk and not _is_feedback_staff(user):
         raise NotAllowed("You cannot attach files to this feedback.")
     with _StoredFiles() as stored, transaction.atomic():
-        _check_attachment_count(feedback, 1)
+        _check_attachment_count(existing=feedback.attachments.count(), adding=1, field="file")
         return _store_attachment(
             feedback=feedback, user=user, upload=upload, stored=stored, field="file"
         )

@@ -37,14 +37,18 @@ def _read_head(upload, count: int) -> bytes:
     return head
 
 
-def _check_image(upload, field: str) -> CheckedUpload:
-    if upload.size > settings.ATELIER_FEEDBACK_IMAGE_MAX_BYTES:
+def _check_size(upload, limit: int, what: str, field: str) -> None:
+    if upload.size > limit:
         raise ServiceError(
-            f"Images may be at most {settings.ATELIER_FEEDBACK_IMAGE_MAX_BYTES // 2**20} MiB.",
+            f"{what} may be at most {limit / 2**20:g} MiB.",
             code="file_too_large",
             field=field,
             status_code=413,
         )
+
+
+def _check_image(upload, field: str) -> CheckedUpload:
+    _check_size(upload, settings.ATELIER_FEEDBACK_IMAGE_MAX_BYTES, "Images", field)
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -106,13 +110,7 @@ def _probe_video(path: str, field: str) -> tuple[str, str, int, int, float]:
 
 
 def _check_video(upload, field: str) -> CheckedUpload:
-    if upload.size > settings.ATELIER_FEEDBACK_VIDEO_MAX_BYTES:
-        raise ServiceError(
-            f"Videos may be at most {settings.ATELIER_FEEDBACK_VIDEO_MAX_BYTES // 2**20} MiB.",
-            code="file_too_large",
-            field=field,
-            status_code=413,
-        )
+    _check_size(upload, settings.ATELIER_FEEDBACK_VIDEO_MAX_BYTES, "Videos", field)
     path = getattr(upload, "temporary_file_path", None)
     cleanup = None
     if path is None:
