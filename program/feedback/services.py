@@ -253,9 +253,7 @@ def _move(
 
     body = STATE_MESSAGES.get(to_state, "")
     if original is not None:
-        body = (
-            f"It duplicates #{original.pk} “{original.title}”, now {original.get_state_display()}."
-        )
+        body = f"It duplicates report #{original.pk}, now {original.get_state_display()}."
     if note:
         body = f"{body}\n\n{note}"
     if actor is None or actor.pk != feedback.tester.user_id:
@@ -284,7 +282,7 @@ def _move(
                 duplicate,
                 kind="feedback.original_resolved",
                 title=f"The report your feedback #{duplicate.pk} duplicates was resolved",
-                body=(f"#{feedback.pk} “{feedback.title}” is now {feedback.get_state_display()}."),
+                body=f"Report #{feedback.pk} is now {feedback.get_state_display()}.",
             )
     return feedback
 

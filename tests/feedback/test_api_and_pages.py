@@ -5,6 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from program.feedback.services import feedback_comment_add, feedback_transition
+from program.models import Notification
 from tests.conftest import client_for, make_artist
 from tests.feedback.conftest import MONDAY, file_feedback, web_for
 from tests.feedback.factories import GenerationJobFactory
@@ -105,10 +106,27 @@ def test_artist_detail_query_count(artist, program_staff, django_assert_max_num_
     feedback = file_feedback(artist)
     for index in range(5):
         feedback_comment_add(feedback=feedback, author=program_staff, body=f"reply {index}")
-    GenerationJobFactory(tester=artist)
+        feedback_transition(feedback=feedback, actor=program_staff, to_state="needs_info")
+        feedback_comment_add(feedback=feedback, author=artist.user, body="more")
     client = client_for(artist.user)
     with django_assert_max_num_queries(10):
         assert client.get(f"/api/feedback/{feedback.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_detail_query_count(artist, program_staff, django_assert_max_num_queries):
+    feedback = file_feedback(artist)
+    for index in range(5):
+        feedback_comment_add(
+            feedback=feedback, author=program_staff, body=f"n{index}", internal=True
+        )
+        feedback_transition(feedback=feedback, actor=program_staff, to_state="needs_info")
+        feedback_comment_add(feedback=feedback, author=artist.user, body="more")
+    api, web = client_for(program_staff), web_for(program_staff)
+    with django_assert_max_num_queries(10):
+        assert api.get(f"/api/staff/feedback/{feedback.pk}/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert web.get(f"/staff/feedback/{feedback.pk}/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -215,3 +233,21 @@ def test_staff_overview_panel_counts_overdue(program, program_staff, artist):
 def test_overview_panel_hidden_from_finance(program, finance_user):
     html = web_for(finance_user).get("/staff/").content.decode()
     assert "Feedback clocks" not in html
+
+
+@pytest.mark.django_db
+def test_duplicate_filer_never_sees_the_originals_text(artist, other_artist, program_staff):
+    original = file_feedback(artist, title="Private title of artist A", body="A's words")
+    duplicate = file_feedback(other_artist)
+    feedback_transition(
+        feedback=duplicate, actor=program_staff, to_state="duplicate", duplicate_of=original
+    )
+    feedback_transition(feedback=original, actor=program_staff, to_state="accepted")
+    page = web_for(other_artist.user).get(f"/portal/feedback/{duplicate.pk}/").content.decode()
+    api = client_for(other_artist.user).get(f"/api/feedback/{duplicate.pk}/").content.decode()
+    notices = "".join(
+        Notification.objects.filter(user=other_artist.user).values_list("body", flat=True)
+    )
+    for text in (page, api, notices):
+        assert "Private title" not in text
+        assert "A's words" not in text
