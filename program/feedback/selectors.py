@@ -3,7 +3,7 @@
 import statistics
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from program.feedback.clocks import CLOCK_FIELDS, business_days_between, slo_targets
@@ -62,7 +62,8 @@ def feedback_queue(
         queryset = queryset.filter(
             Q(title__icontains=search) | Q(tester__display_name__icontains=search)
         )
-    return queryset.order_by("decided_at", "decision_due_at", "pk")
+    still_open = Case(When(state__in=Feedback.OPEN, then=0), default=1)
+    return queryset.annotate(open_rank=still_open).order_by("open_rank", "decision_due_at", "pk")
 
 
 def feedback_detail(

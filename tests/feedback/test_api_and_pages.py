@@ -251,3 +251,15 @@ def test_duplicate_filer_never_sees_the_originals_text(artist, other_artist, pro
     for text in (page, api, notices):
         assert "Private title" not in text
         assert "A's words" not in text
+
+
+@pytest.mark.django_db
+def test_queue_lists_open_items_first_oldest_promise_first(program, artist, program_staff):
+    with time_machine.travel(MONDAY, tick=False):
+        decided = file_feedback(artist)
+        feedback_transition(feedback=decided, actor=program_staff, to_state="informative")
+    newer = file_feedback(artist)
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
+        older = file_feedback(artist)
+    rows = client_for(program_staff).get("/api/staff/feedback/", {"state": ""}).json()["results"]
+    assert [row["id"] for row in rows] == [older.pk, newer.pk, decided.pk]
