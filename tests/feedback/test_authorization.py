@@ -180,6 +180,38 @@ def test_other_artist_cannot_comment_on_web(other_artist, item):
     assert not item.comments.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_attachment_upload_api(role, actors, item):
+    from tests.feedback.factories import png_upload
+
+    response = api(role, actors).post(
+        f"/api/feedback/{item.pk}/attachments/", {"file": png_upload()}, format="multipart"
+    )
+    assert response.status_code == {**ARTIST_API, "owner": 201}[role]
+    assert item.attachments.count() == (1 if role == "owner" else 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_create_api(role, actors):
+    response = api(role, actors).post(
+        "/api/feedback/", {"kind": "idea", "title": "t", "body": "b"}, format="json"
+    )
+    assert response.status_code == {**ARTIST_API, "owner": 201, "other_artist": 201}[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_detail_actions_on_web(role, actors, item):
+    response = web(role, actors).post(
+        f"/staff/feedback/{item.pk}/", {"action": "transition", "state": "triaged"}
+    )
+    item.refresh_from_db()
+    assert response.status_code == {**WEB_STAFF, "program_staff": 302, "admin": 302}[role]
+    assert item.state == ("triaged" if role in ("program_staff", "admin") else "new")
+
+
 # --- Access tokens ---------------------------------------------------------------------------
 
 
