@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+
 from program.services.agreements import agreement_publish
 from program.services.invitations import invitation_create, invitation_link_token
 
@@ -6,9 +9,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "brush-strokes-and-light-42"
 
 
-def test_invited_artist_accepts_signs_terms_and_downloads_them(live_server, page, shot, program, program_staff):
-    agreement_publish(program=program, title="Atelier early-access agreement", body="## Terms\n\nYou are **paid** for participation.")
-    invitation = invitation_create(program=program, email="nia@example.test", name="Nia Mensah", country="GH", invited_by=program_staff)
+def test_invited_artist_accepts_signs_terms_and_downloads_them(
+    live_server, page, shot, program, program_staff
+):
+    agreement_publish(
+        program=program,
+        title="Atelier early-access agreement",
+        body="## Terms\n\nYou are **paid** for participation.",
+    )
+    invitation = invitation_create(
+        program=program,
+        email="nia@example.test",
+        name="Nia Mensah",
+        country="GH",
+        invited_by=program_staff,
+    )
     link = f"{live_server.url}/invite/{invitation_link_token(invitation)}/"
 
     page.goto(link)
@@ -29,7 +44,7 @@ def test_invited_artist_accepts_signs_terms_and_downloads_them(live_server, page
     page.goto(f"{live_server.url}/portal/agreement/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the text you accepted").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "You are **paid** for participation." in text
     assert page.js_errors == []
 
@@ -37,7 +52,9 @@ def test_invited_artist_accepts_signs_terms_and_downloads_them(live_server, page
 def test_used_invitation_link_shows_a_clear_page(live_server, page, program):
     from program.services.invitations import invitation_accept
 
-    invitation = invitation_create(program=program, email="used@example.test", name="Used", country="FR")
+    invitation = invitation_create(
+        program=program, email="used@example.test", name="Used", country="FR"
+    )
     token = invitation_link_token(invitation)
     invitation_accept(token=token, password=PASSWORD)
 
