@@ -216,6 +216,14 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "program.models.Program.Status",
         "TokenStatusEnum": "program.access.models.AccessToken.Status",
         "JobStatusEnum": "generation.models.GenerationJob.Status",
+        "FilmStatusEnum": "program.films.models.Film.Status",
+        "FilmSourceEnum": "program.films.models.Film.Source",
+        "RoundStatusEnum": "program.films.models.Round.Status",
+        "AssignmentStatusEnum": "program.films.models.Assignment.Status",
+        "DecisionOutcomeEnum": "program.films.models.Decision.Outcome",
+        "LicenseUseEnum": "program.films.models.License.Use",
+        "LicenseStatusEnum": "program.films.models.License.Status",
+        "ScreeningStatusEnum": "program.films.models.Screening.Status",
     },
 }
 
@@ -273,5 +281,21 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Films, curation and licensing ------------------------------------------------------------
+ATELIER_FILM_MAX_BYTES = env.int("ATELIER_FILM_MAX_BYTES", default=500 * 1024 * 1024)
+ATELIER_FILM_MAX_SECONDS = env.int("ATELIER_FILM_MAX_SECONDS", default=900)
+ATELIER_FILM_CODECS = env.list("ATELIER_FILM_CODECS", default=["h264", "hevc", "av1", "vp9"])
+ATELIER_FILM_MAX_CLIPS = env.int("ATELIER_FILM_MAX_CLIPS", default=20)
+# A reviewer whose total is this many points (0-100 scale) from the others' mean is flagged.
+ATELIER_FILM_OUTLIER_POINTS = env.int("ATELIER_FILM_OUTLIER_POINTS", default=25)
+ATELIER_FILM_SPREAD_POINTS = env.int("ATELIER_FILM_SPREAD_POINTS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "films-release-round-decisions": {
+        "task": "program.films.tasks.release_due_rounds",
+        "schedule": 300.0,
     },
 }
