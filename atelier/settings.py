@@ -289,7 +289,8 @@ ATELIER_FILM_MAX_BYTES = env.int("ATELIER_FILM_MAX_BYTES", default=500 * 1024 * 
 ATELIER_FILM_MAX_SECONDS = env.int("ATELIER_FILM_MAX_SECONDS", default=900)
 ATELIER_FILM_CODECS = env.list("ATELIER_FILM_CODECS", default=["h264", "hevc", "av1", "vp9"])
 ATELIER_FILM_MAX_CLIPS = env.int("ATELIER_FILM_MAX_CLIPS", default=20)
-# A reviewer whose total is this many points (0-100 scale) from the others' mean is flagged.
+# Points on the 0-100 scale: a review this far from the film's median is an outlier (3+ reviews);
+# a film whose reviews spread wider than this is flagged.
 ATELIER_FILM_OUTLIER_POINTS = env.int("ATELIER_FILM_OUTLIER_POINTS", default=25)
 ATELIER_FILM_SPREAD_POINTS = env.int("ATELIER_FILM_SPREAD_POINTS", default=30)
 CELERY_BEAT_SCHEDULE = {

@@ -303,9 +303,10 @@ def round_results(*, round: Round, film_ids=None) -> list[FilmResult]:
                     if score.criterion_id == criterion.pk
                 ]
                 result.criterion_means[criterion.pk] = _r2(statistics.fmean(points))
+        # An outlier is far from the median; with fewer than three reviews only the spread says.
+        median = statistics.median(values) if len(values) >= 3 else None
         for assignment, total in submitted:
-            others = [t for a, t in submitted if a.pk != assignment.pk]
-            outlier = bool(others) and abs(total - statistics.fmean(others)) > outlier_points
+            outlier = median is not None and abs(total - median) > outlier_points
             result.totals.append((assignment, total, outlier))
         if result.reviews < result.required:
             result.flags.append("under_reviewed")
