@@ -111,3 +111,35 @@ def review(assignment, *values, feedback: str = "", private_note: str = "", shar
         private_note=private_note,
         share_with_artist=share,
     )
+
+
+def make_selected_film(*, tester, title: str = "Selected", credit_line: str = "By the artist"):
+    """A film past curation (set directly: the release path has its own tests)."""
+    from program.films.models import Film
+
+    film = make_film(tester=tester, title=title)
+    Film.objects.filter(pk=film.pk).update(status=Film.Status.SELECTED)
+    if credit_line:
+        film = films.film_credit_line_approve(film=film, tester=tester, text=credit_line)
+    film.refresh_from_db()
+    return film
+
+
+def make_license(
+    *, film, actor, use="showcase", channels=("website", "screening"), days=30, fee=25000
+):
+    from datetime import timedelta
+
+    from program.films.services import licensing
+
+    today = timezone.localdate()
+    return licensing.license_request(
+        film=film,
+        use=use,
+        channels=list(channels),
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=days),
+        fee_minor=fee,
+        currency="EUR",
+        actor=actor,
+    )
