@@ -37,3 +37,9 @@ def earnings_spy(monkeypatch):
 
     monkeypatch.setattr(earnings, "earning_record", record)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Test users only: Argon2 per user would dominate these tests' run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
