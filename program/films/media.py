@@ -210,3 +210,28 @@ def copy_to_temp(file_field) -> Path:
     ):
         shutil.copyfileobj(source, handle)
     return Path(handle.name)
+
+
+def tiny_mp4(
+    *, codec: str = "libx264", frames: int = 6, size=(32, 32), fps: int = 6, shade: int = 0
+) -> bytes:
+    """A small real MP4 of gradient frames, for demo data and tests."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream(codec, rate=Fraction(fps, 1))
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        ramp = np.linspace(0, 255, size[0], dtype=np.uint16)
+        for index in range(frames):
+            pixels = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+            pixels[..., 0] = (ramp + shade + index * 20) % 256
+            pixels[..., 1] = (shade * 3 + index * 10) % 256
+            pixels[..., 2] = (255 - ramp + index * 5) % 256
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()

@@ -1,34 +1,19 @@
 """Real, tiny MP4 files made in code, and films built through the real services."""
 
-import io
 from datetime import timedelta
-from fractions import Fraction
 
-import av
-import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from program.films.media import tiny_mp4
 from program.films.services import curation, films
 
 
 def make_mp4(
     *, codec: str = "libx264", frames: int = 6, size=(32, 32), fps: int = 6, shade: int = 0
 ) -> bytes:
-    """A real MP4 (H.264 by default) of `frames` solid-colour frames."""
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream(codec, rate=Fraction(fps, 1))
-        stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        for index in range(frames):
-            pixels = np.full((size[1], size[0], 3), (shade + index * 20) % 256, dtype=np.uint8)
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return buffer.getvalue()
+    """A real MP4 (H.264 by default)."""
+    return tiny_mp4(codec=codec, frames=frames, size=size, fps=fps, shade=shade)
 
 
 def mp4_upload(data: bytes | None = None, name: str = "film.mp4") -> SimpleUploadedFile:
