@@ -269,7 +269,12 @@ def round_results(request, pk: int):
     return render(
         request,
         "films/results.html",
-        {"round": round, "results": results, "staff": staff, "criteria": round.criteria.all()},
+        {
+            "round": round,
+            "results": results,
+            "staff": staff,
+            "outcomes": Film.Status.choices[3:6],
+        },
     )
 
 

@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +11,10 @@ from tests.films.factories import make_mp4, mp4_upload, web_client
 
 def _files(root):
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _spooled():
+    return {p.name for p in Path(tempfile.gettempdir()).glob("atelier-film-*")}
 
 
 def _post(client, data, **extra):
@@ -62,6 +69,7 @@ def test_oversized_upload_is_413(artist, settings, media_root):
 @pytest.mark.django_db
 def test_truncated_mp4_is_a_clear_400(artist, media_root):
     data = make_mp4(frames=12)
+    before = _spooled()
     response = _post(client_for(artist.user), data[: len(data) // 3])
 
     assert response.status_code == 400
@@ -69,6 +77,7 @@ def test_truncated_mp4_is_a_clear_400(artist, media_root):
     assert response.json()["error"]["param"] == "video"
     assert Film.objects.count() == 0
     assert _files(media_root) == []
+    assert _spooled() == before  # the temporary copy is gone too
 
 
 @pytest.mark.django_db
