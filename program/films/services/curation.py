@@ -61,7 +61,7 @@ def round_create(
 
 @transaction.atomic
 def round_update(*, round: Round, actor, **changes) -> Round:
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.status == Round.Status.RELEASED:
         raise Conflict("A released round cannot change.", code="released")
     status = changes.pop("status", None)
@@ -95,7 +95,7 @@ def criterion_add(
     actor=None,
 ) -> Criterion:
     """Add a rubric line. The rubric is frozen once anyone has submitted a review."""
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.assignments.filter(status=Assignment.Status.SUBMITTED).exists():
         raise Conflict("Reviews are in; the rubric is frozen.", code="rubric_frozen")
     name = clean_text(name, field="name", max_length=120, required=True)
@@ -143,7 +143,11 @@ def _assign(*, film: Film, curator, actor) -> Assignment:
 @transaction.atomic
 def assignment_create(*, film: Film, curator, actor) -> Assignment:
     """Assign one curator to one film by hand."""
-    film = Film.objects.select_for_update().select_related("tester__user", "round").get(pk=film.pk)
+    film = (
+        Film.objects.select_for_update(of=("self",))
+        .select_related("tester__user", "round")
+        .get(pk=film.pk)
+    )
     if not _is_curator(curator):
         raise ServiceError("That user is not a curator.", field="curator", code="not_curator")
     if film.status not in REVIEWABLE or film.round is None:
@@ -167,7 +171,7 @@ def assignments_autoassign(*, round: Round, actor, curators=None, every_film: bo
 
     `every_film=True` assigns every chosen curator to every film instead.
     """
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.status == Round.Status.RELEASED:
         raise Conflict("The round is released.", code="released")
     pool = list(curators if curators is not None else curators_all().filter(is_superuser=False))
@@ -182,7 +186,7 @@ def assignments_autoassign(*, round: Round, actor, curators=None, every_film: bo
     )
     load = {user.pk: load.get(user.pk, 0) for user in pool}
     films = (
-        Film.objects.select_for_update()
+        Film.objects.select_for_update(of=("self",))
         .filter(round=round, status__in=REVIEWABLE)
         .select_related("tester__user")
         .order_by("pk")
@@ -210,7 +214,7 @@ def assignments_autoassign(*, round: Round, actor, curators=None, every_film: bo
 
 def _lock_own_assignment(assignment: Assignment, curator) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("round", "film__tester__user")
         .get(pk=assignment.pk)
     )
@@ -317,7 +321,7 @@ def conflict_declare(*, assignment: Assignment, curator, reason: str) -> Assignm
 @transaction.atomic
 def decision_record(*, round: Round, film: Film, outcome: str, note: str = "", actor) -> Decision:
     """Record (or change) a decision. Nothing reaches the artist before the release."""
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.status == Round.Status.RELEASED:
         raise Conflict("The round is released; decisions are final.", code="released")
     if outcome not in Decision.Outcome.values:
@@ -350,7 +354,7 @@ def round_release(*, round: Round, actor=None) -> Round:
 
     Every artist in the round hears at the same moment. Idempotent.
     """
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.status == Round.Status.RELEASED:
         return round
     now = timezone.now()
@@ -370,7 +374,7 @@ def round_release(*, round: Round, actor=None) -> Round:
         .order_by("film_id")
     )
     for decision in decisions:
-        film = Film.objects.select_for_update().get(pk=decision.film_id)
+        film = Film.objects.select_for_update(of=("self",)).get(pk=decision.film_id)
         film.tester = decision.film.tester
         if film.status == Film.Status.WITHDRAWN:
             continue

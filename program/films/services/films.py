@@ -181,7 +181,9 @@ def film_create_from_jobs(
 
 
 def _lock(film: Film) -> Film:
-    return Film.objects.select_for_update().select_related("tester__user").get(pk=film.pk)
+    return (
+        Film.objects.select_for_update(of=("self",)).select_related("tester__user").get(pk=film.pk)
+    )
 
 
 def _own(film: Film, tester: Tester) -> None:

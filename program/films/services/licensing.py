@@ -48,7 +48,9 @@ def license_request(
     actor,
 ) -> License:
     """Ask the artist for one use of their film, stating channels, term and fee."""
-    film = Film.objects.select_for_update().select_related("tester__user").get(pk=film.pk)
+    film = (
+        Film.objects.select_for_update(of=("self",)).select_related("tester__user").get(pk=film.pk)
+    )
     if film.status not in LICENSABLE:
         raise Conflict("Only submitted, unwithdrawn films can be licensed.", field="film")
     if use not in License.Use.values:
@@ -107,7 +109,9 @@ def terms_hash(terms: dict) -> str:
 
 def _lock_own(license: License, tester: Tester) -> License:
     license = (
-        License.objects.select_for_update().select_related("film__tester__user").get(pk=license.pk)
+        License.objects.select_for_update(of=("self",))
+        .select_related("film__tester__user")
+        .get(pk=license.pk)
     )
     if license.film.tester_id != tester.pk:
         raise NotAllowed("This is not your film's license.")
@@ -187,7 +191,9 @@ def license_withdraw(*, license: License, tester: Tester, reason: str = "") -> L
 @transaction.atomic
 def license_cancel(*, license: License, actor) -> License:
     license = (
-        License.objects.select_for_update().select_related("film__tester__user").get(pk=license.pk)
+        License.objects.select_for_update(of=("self",))
+        .select_related("film__tester__user")
+        .get(pk=license.pk)
     )
     if license.status != License.Status.PENDING:
         raise Conflict("Only a pending request can be cancelled.", code="not_pending")
@@ -225,7 +231,9 @@ def license_use_log(
         raise ServiceError("Give the date of the use.", field="used_on")
     with transaction.atomic():
         license = (
-            License.objects.select_for_update().select_related("film__tester").get(pk=license.pk)
+            License.objects.select_for_update(of=("self",))
+            .select_related("film__tester")
+            .get(pk=license.pk)
         )
         refusal = license_refusal(license, channel=channel, used_on=used_on)
         if refusal is None:

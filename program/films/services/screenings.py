@@ -62,7 +62,7 @@ def _covering_license(film: Film, on) -> License | None:
 @transaction.atomic
 def screening_add_film(*, screening: Screening, film: Film, actor) -> ScreeningFilm:
     """Programme a selected film that has an approved credit line and a showcase license."""
-    screening = Screening.objects.select_for_update().get(pk=screening.pk)
+    screening = Screening.objects.select_for_update(of=("self",)).get(pk=screening.pk)
     if screening.status != Screening.Status.PLANNED:
         raise Conflict("Only a planned screening's programme can change.", code="not_planned")
     film = Film.objects.select_related("tester__user").get(pk=film.pk)
@@ -101,7 +101,7 @@ def screening_add_film(*, screening: Screening, film: Film, actor) -> ScreeningF
 @transaction.atomic
 def screening_confirm(*, screening: Screening, actor) -> Screening:
     """The screening happens: each use is logged against its license and each artist is paid."""
-    screening = Screening.objects.select_for_update().get(pk=screening.pk)
+    screening = Screening.objects.select_for_update(of=("self",)).get(pk=screening.pk)
     if screening.status != Screening.Status.PLANNED:
         raise Conflict("Only a planned screening can be confirmed.", code="not_planned")
     entries = list(screening.entries.select_related("film__tester__user", "license"))
