@@ -38,6 +38,20 @@ class StaffOrFinanceReads(HasRole):
 # --- Artists ----------------------------------------------------------------------------------
 
 
+def _create_film(create, tester, values: dict, **source) -> Response:
+    """Create a film from an upload or from jobs, and submit it at once if asked."""
+    film = create(
+        tester=tester,
+        title=values["title"],
+        description=values["description"],
+        credits=values["credits"],
+        **source,
+    )
+    if values["submit"]:
+        film = films.film_submit(film=film, tester=tester)
+    return Response(s.FilmSerializer(film).data, status=status.HTTP_201_CREATED)
+
+
 class FilmListView(generics.ListAPIView):
     permission_classes = [Artist]
     serializer_class = s.FilmSerializer
@@ -58,16 +72,7 @@ class FilmListView(generics.ListAPIView):
         data = s.FilmUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        film = films.film_create_upload(
-            tester=tester,
-            title=values["title"],
-            description=values["description"],
-            credits=values["credits"],
-            upload=values["video"],
-        )
-        if values["submit"]:
-            film = films.film_submit(film=film, tester=tester)
-        return Response(s.FilmSerializer(film).data, status=status.HTTP_201_CREATED)
+        return _create_film(films.film_create_upload, tester, values, upload=values["video"])
 
 
 class FilmAssembleView(APIView):
@@ -84,16 +89,7 @@ class FilmAssembleView(APIView):
         data = s.FilmAssembleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        film = films.film_create_from_jobs(
-            tester=tester,
-            title=values["title"],
-            description=values["description"],
-            credits=values["credits"],
-            job_ids=values["jobs"],
-        )
-        if values["submit"]:
-            film = films.film_submit(film=film, tester=tester)
-        return Response(s.FilmSerializer(film).data, status=status.HTTP_201_CREATED)
+        return _create_film(films.film_create_from_jobs, tester, values, job_ids=values["jobs"])
 
 
 class FilmDetailView(APIView):

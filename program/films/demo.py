@@ -96,6 +96,19 @@ def _review_all(rng, round: Round, curators) -> None:
             )
 
 
+def _rubric(round: Round, actor) -> None:
+    for name, description, weight, low, high in RUBRIC:
+        curation.criterion_add(
+            round=round,
+            name=name,
+            description=description,
+            weight=weight,
+            scale_min=low,
+            scale_max=high,
+            actor=actor,
+        )
+
+
 def seed(context) -> None:
     program, rng, staff = context.program, context.rng, context.staff
     curators = [staff["curator"], staff["curator2"], staff["curator3"]]
@@ -114,16 +127,7 @@ def seed(context) -> None:
         reviewers_per_film=3,
         actor=actor,
     )
-    for name, description, weight, low, high in RUBRIC:
-        curation.criterion_add(
-            round=released,
-            name=name,
-            description=description,
-            weight=weight,
-            scale_min=low,
-            scale_max=high,
-            actor=actor,
-        )
+    _rubric(released, actor)
     first = [_film(context, tester, index) for index, tester in enumerate(active[:12])]
     curation.assignments_autoassign(round=released, actor=actor, curators=curators)
     _review_all(rng, released, curators)
@@ -233,16 +237,7 @@ def seed(context) -> None:
         reviewers_per_film=2,
         actor=actor,
     )
-    for name, description, weight, low, high in RUBRIC:
-        curation.criterion_add(
-            round=current,
-            name=name,
-            description=description,
-            weight=weight,
-            scale_min=low,
-            scale_max=high,
-            actor=actor,
-        )
+    _rubric(current, actor)
     # The demo artist (artist@) has a film in each round.
     artist_zero = [t for t in active if t.user.email == "artist@atelier.test"]
     pool = artist_zero + [t for t in active[12:40] if t not in artist_zero]

@@ -28,6 +28,23 @@ def _fail(request, exc: ServiceError, form=None) -> None:
         messages.error(request, exc.message)
 
 
+def _run_form(request, form, action):
+    """Validate `form` and run `action(**cleaned_data)`; a refusal lands on the form (None)."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(**form.cleaned_data)
+    except ServiceError as exc:
+        _fail(request, exc, form)
+        return None
+
+
+def _require_program_staff(request) -> None:
+    """Finance may read the screening and license pages; only program staff change them."""
+    if not has_role(request.user, Role.PROGRAM_STAFF):
+        raise PermissionDenied
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
@@ -312,16 +329,14 @@ def staff_rounds(request):
     form = f.RoundForm()
     if request.method == "POST":
         form = f.RoundForm(request.POST)
-        if form.is_valid():
-            try:
-                round = curation.round_create(
-                    program=program, actor=request.user, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                _fail(request, exc, form)
-            else:
-                messages.success(request, "Round created. Add its rubric next.")
-                return redirect("films-round", pk=round.pk)
+        round = _run_form(
+            request,
+            form,
+            lambda **data: curation.round_create(program=program, actor=request.user, **data),
+        )
+        if round is not None:
+            messages.success(request, "Round created. Add its rubric next.")
+            return redirect("films-round", pk=round.pk)
     return render(
         request,
         "films/staff_rounds.html",
@@ -410,18 +425,15 @@ def staff_screenings(request):
     program = _staff_program(request)
     form = f.ScreeningForm()
     if request.method == "POST":
-        if not has_role(request.user, Role.PROGRAM_STAFF):
-            raise PermissionDenied
+        _require_program_staff(request)
         form = f.ScreeningForm(request.POST)
-        if form.is_valid():
-            try:
-                screening = screenings.screening_create(
-                    program=program, actor=request.user, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                _fail(request, exc, form)
-            else:
-                return redirect("films-screening", pk=screening.pk)
+        screening = _run_form(
+            request,
+            form,
+            lambda **data: screenings.screening_create(program=program, actor=request.user, **data),
+        )
+        if screening is not None:
+            return redirect("films-screening", pk=screening.pk)
     return render(
         request,
         "films/staff_screenings.html",
@@ -436,8 +448,7 @@ def staff_screening(request, pk: int):
     selected = Film.objects.filter(program=program, status=Film.Status.SELECTED).order_by("title")
     form = f.FilmChoiceForm(films=selected)
     if request.method == "POST":
-        if not has_role(request.user, Role.PROGRAM_STAFF):
-            raise PermissionDenied
+        _require_program_staff(request)
         try:
             if request.POST.get("action") == "confirm":
                 screenings.screening_confirm(screening=screening, actor=request.user)
@@ -471,17 +482,14 @@ def staff_licenses(request):
     )
     form = f.LicenseRequestForm(films=candidates)
     if request.method == "POST":
-        if not has_role(request.user, Role.PROGRAM_STAFF):
-            raise PermissionDenied
+        _require_program_staff(request)
         form = f.LicenseRequestForm(request.POST, films=candidates)
-        if form.is_valid():
-            try:
-                license = licensing.license_request(actor=request.user, **form.cleaned_data)
-            except ServiceError as exc:
-                _fail(request, exc, form)
-            else:
-                messages.success(request, "Request sent to the artist.")
-                return redirect("films-license", pk=license.pk)
+        license = _run_form(
+            request, form, lambda **data: licensing.license_request(actor=request.user, **data)
+        )
+        if license is not None:
+            messages.success(request, "Request sent to the artist.")
+            return redirect("films-license", pk=license.pk)
     status = request.GET.get("status", "")
     page = Paginator(selectors.license_list(program=program, status=status), 50).get_page(
         request.GET.get("page")
@@ -506,8 +514,7 @@ def staff_license(request, pk: int):
     )
     form = f.LicenseUseForm()
     if request.method == "POST":
-        if not has_role(request.user, Role.PROGRAM_STAFF):
-            raise PermissionDenied
+        _require_program_staff(request)
         if request.POST.get("action") == "cancel":
             try:
                 licensing.license_cancel(license=license, actor=request.user)

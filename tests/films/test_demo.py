@@ -4,15 +4,19 @@ from program.films.models import Assignment, Film, License, Round, Screening
 from program.films.selectors import film_list_public
 
 
-@pytest.mark.django_db
-@pytest.mark.slow
-def test_demo_seed_builds_rounds_films_reviews_licenses_and_screenings(settings):
+@pytest.fixture
+def seeded(db):
     from program import demo
     from program.films import demo as films_demo
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     context = demo.seed(testers=60)
     films_demo.seed(context)
+    return context
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_demo_seed_builds_rounds_films_reviews_licenses_and_screenings(seeded):
 
     assert Film.objects.count() >= 40
     assert Round.objects.filter(status="released").count() == 1
@@ -30,17 +34,12 @@ def test_demo_seed_builds_rounds_films_reviews_licenses_and_screenings(settings)
 
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_demo_pages_render_for_each_role(settings):
+def test_demo_pages_render_for_each_role(seeded):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from program import demo
-    from program.films import demo as films_demo
     from tests.films.factories import web_client
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    context = demo.seed(testers=60)
-    films_demo.seed(context)
     users = {u.email: u for u in get_user_model().objects.all()}
     released, current = Round.objects.order_by("notify_at")
     artist_film = Film.objects.filter(tester__user__email="artist@atelier.test").first()

@@ -107,7 +107,8 @@ def terms_hash(terms: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_own(license: License, tester: Tester) -> License:
+def _lock_own(license: License, tester: Tester, *, status: str) -> License:
+    """Lock the artist's own license, which must be in `status` for the answer to make sense."""
     license = (
         License.objects.select_for_update(of=("self",))
         .select_related("film__tester__user")
@@ -115,17 +116,17 @@ def _lock_own(license: License, tester: Tester) -> License:
     )
     if license.film.tester_id != tester.pk:
         raise NotAllowed("This is not your film's license.")
+    if license.status != status:
+        raise Conflict(
+            f"This license is {license.get_status_display().lower()}.", code=f"not_{status}"
+        )
     return license
 
 
 @transaction.atomic
 def license_accept(*, license: License, tester: Tester, ip_address: str | None) -> License:
     """Accept: record the exact terms, their hash, the time and the IP; the fee is earned."""
-    license = _lock_own(license, tester)
-    if license.status != License.Status.PENDING:
-        raise Conflict(
-            f"This request is {license.get_status_display().lower()}.", code="not_pending"
-        )
+    license = _lock_own(license, tester, status=License.Status.PENDING)
     if license.film.status == Film.Status.WITHDRAWN:
         raise Conflict("The film is withdrawn.", code="film_withdrawn")
     terms = license_terms(license)
@@ -157,11 +158,7 @@ def license_accept(*, license: License, tester: Tester, ip_address: str | None) 
 
 @transaction.atomic
 def license_decline(*, license: License, tester: Tester, reason: str = "") -> License:
-    license = _lock_own(license, tester)
-    if license.status != License.Status.PENDING:
-        raise Conflict(
-            f"This request is {license.get_status_display().lower()}.", code="not_pending"
-        )
+    license = _lock_own(license, tester, status=License.Status.PENDING)
     license.status = License.Status.DECLINED
     license.responded_at = timezone.now()
     license.decline_reason = clean_text(reason, field="reason", max_length=2000)
@@ -175,9 +172,7 @@ def license_decline(*, license: License, tester: Tester, reason: str = "") -> Li
 @transaction.atomic
 def license_withdraw(*, license: License, tester: Tester, reason: str = "") -> License:
     """Withdraw consent for every future use. Uses already logged stay in the log."""
-    license = _lock_own(license, tester)
-    if license.status != License.Status.ACCEPTED:
-        raise Conflict("Only an accepted license can be withdrawn.", code="not_accepted")
+    license = _lock_own(license, tester, status=License.Status.ACCEPTED)
     license.status = License.Status.WITHDRAWN
     license.withdrawn_at = timezone.now()
     license.withdraw_reason = clean_text(reason, field="reason", max_length=2000)
