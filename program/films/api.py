@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from program.access.models import AccessToken, Scope
 from program.access.network import client_ip
 from program.api import require_program, require_tester
 from program.films import selectors
@@ -20,10 +21,38 @@ from program.films.models import Assignment, Film, License, Round, Screening
 from program.films.services import curation, films, licensing, screenings
 from program.roles import HasRole, Role
 
-Artist = HasRole.of(Role.ARTIST)
+ArtistRole = HasRole.of(Role.ARTIST)
 Curator = HasRole.of(Role.CURATOR)
 Staff = HasRole.of(Role.PROGRAM_STAFF)
 User = get_user_model()
+
+
+class TokenLimits(BasePermission):
+    """Access tokens may read (videos:read) and create films (videos:write), never give consent.
+
+    Accepting or withdrawing a license, approving a credit line and withdrawing a film speak for
+    the artist; a leaked token must not be able to do that, so those need a signed-in session.
+    """
+
+    message = "This token lacks the required scope."
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if not isinstance(token, AccessToken):
+            return True
+        if getattr(view, "consent", False):
+            self.message = (
+                "This action needs a signed-in session; access tokens cannot give consent."
+            )
+            return False
+        scope = Scope.VIDEOS_READ if request.method in SAFE_METHODS else Scope.VIDEOS_WRITE
+        if not token.has_scope(scope):
+            self.message = f"This token lacks the '{scope}' scope."
+            return False
+        return True
+
+
+Artist = [ArtistRole, TokenLimits]
 
 
 class StaffOrFinanceReads(HasRole):
@@ -53,7 +82,7 @@ def _create_film(create, tester, values: dict, **source) -> Response:
 
 
 class FilmListView(generics.ListAPIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
     serializer_class = s.FilmSerializer
     parser_classes = [MultiPartParser]
 
@@ -76,7 +105,7 @@ class FilmListView(generics.ListAPIView):
 
 
 class FilmAssembleView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -93,7 +122,7 @@ class FilmAssembleView(APIView):
 
 
 class FilmDetailView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
 
     @extend_schema(responses=s.FilmSerializer)
     def get(self, request, pk: int):
@@ -111,7 +140,7 @@ class FilmDetailView(APIView):
 
 
 class FilmSubmitView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
 
     @extend_schema(
         request=None, responses=s.FilmSerializer, summary="Enter a draft in the open round"
@@ -123,7 +152,8 @@ class FilmSubmitView(APIView):
 
 
 class FilmWithdrawView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
+    consent = True
 
     @extend_schema(request=s.ReasonSerializer, responses=s.FilmSerializer)
     def post(self, request, pk: int):
@@ -136,7 +166,8 @@ class FilmWithdrawView(APIView):
 
 
 class FilmCreditLineView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
+    consent = True
 
     @extend_schema(
         request=s.CreditLineSerializer,
@@ -155,7 +186,7 @@ class FilmCreditLineView(APIView):
 
 
 class FilmReviewsView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
 
     @extend_schema(
         responses=s.SharedReviewSerializer(many=True),
@@ -169,7 +200,7 @@ class FilmReviewsView(APIView):
 
 
 class FilmLicenseListView(APIView):
-    permission_classes = [Artist]
+    permission_classes = Artist
 
     @extend_schema(responses=s.LicenseSerializer(many=True), summary="License requests for a film")
     def get(self, request, pk: int):
@@ -181,7 +212,8 @@ class FilmLicenseListView(APIView):
 class FilmLicenseResponseView(APIView):
     """accept / decline / withdraw one license request on the artist's own film."""
 
-    permission_classes = [Artist]
+    permission_classes = Artist
+    consent = True
     action = ""
 
     @extend_schema(request=s.ReasonSerializer, responses=s.LicenseSerializer)

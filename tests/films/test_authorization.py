@@ -213,3 +213,35 @@ def test_other_artist_list_never_shows_foreign_films(world):
     users, _ = world
     data = client_for(users["other_artist"]).get("/api/films/").json()
     assert data["count"] == 0
+
+
+@pytest.mark.django_db
+def test_tokens_read_and_create_films_by_scope(world, artist):
+    from tests.conftest import bearer, token_for
+    from tests.films.factories import mp4_upload
+
+    read_only = bearer(token_for(artist, scopes=("videos:read",)))
+    assert read_only.get("/api/films/").status_code == 200
+    refused = read_only.post(
+        "/api/films/", {"title": "T", "video": mp4_upload()}, format="multipart"
+    )
+    assert refused.status_code == 403
+
+    writer = bearer(token_for(artist, scopes=("videos:read", "videos:write")))
+    created = writer.post("/api/films/", {"title": "T", "video": mp4_upload()}, format="multipart")
+    assert created.status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
+def test_a_token_can_never_answer_a_license(world, artist, action):
+    """Consent speaks for the artist: a leaked token must not be able to give or take it."""
+    from tests.conftest import bearer, token_for
+
+    _, ids = world
+    client = bearer(token_for(artist, scopes=("videos:read", "videos:write", "feedback:write")))
+    response = client.post(
+        f"/api/films/{ids['film']}/licenses/{ids['license']}/{action}/", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert "session" in response.json()["error"]["message"]
