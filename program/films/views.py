@@ -12,7 +12,7 @@ from generation.models import GenerationJob
 from program.access.network import client_ip
 from program.films import forms as f
 from program.films import selectors
-from program.films.models import Assignment, Film, License, Round, Screening
+from program.films.models import Assignment, Decision, Film, License, Round, Screening
 from program.films.services import curation, films, licensing, screenings
 from program.roles import Role, has_role, role_required
 from program.views import _staff_program, _tester_or_404
@@ -290,7 +290,7 @@ def round_results(request, pk: int):
             "round": round,
             "results": results,
             "staff": staff,
-            "outcomes": Film.Status.choices[3:6],
+            "outcomes": Decision.Outcome.choices,
         },
     )
 
@@ -414,7 +414,7 @@ def staff_round(request, pk: int):
             "results": selectors.round_results(round=round),
             "assignments": selectors.assignment_list_for_round(round=round),
             "curators": curators,
-            "outcomes": Film.Status.choices[3:6],
+            "outcomes": Decision.Outcome.choices,
             "undecided": curation.round_undecided(round).count(),
         },
     )
