@@ -67,7 +67,7 @@ class ReviewForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=f"{criterion.name} (x{criterion.weight})",
+                label=f"{criterion.name} (weight {criterion.weight}, {criterion.scale_min} to {criterion.scale_max})",
                 min_value=criterion.scale_min,
                 max_value=criterion.scale_max,
                 help_text=criterion.description
