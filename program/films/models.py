@@ -100,7 +100,14 @@ class Film(models.Model):
     # Allowed moves; withdrawal is possible at any time before selection.
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-        Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
+        # A round may decide a film nobody reviewed (e.g. ineligible) without a detour.
+        Status.SUBMITTED: {
+            Status.IN_REVIEW,
+            Status.SHORTLISTED,
+            Status.SELECTED,
+            Status.NOT_SELECTED,
+            Status.WITHDRAWN,
+        },
         Status.IN_REVIEW: {
             Status.SHORTLISTED,
             Status.SELECTED,
@@ -284,7 +291,10 @@ class Score(models.Model):
 
 
 class Decision(models.Model):
-    """A decision recorded by staff, applied to the film only when the round is released."""
+    """A round's decision on a film, applied only when the round is released.
+
+    A film shortlisted in one round can be carried into a later round and decided again there.
+    """
 
     class Outcome(models.TextChoices):
         SHORTLISTED = "shortlisted", "Shortlisted"
@@ -292,7 +302,7 @@ class Decision(models.Model):
         NOT_SELECTED = "not_selected", "Not selected"
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="decisions")
-    film = models.OneToOneField(Film, on_delete=models.CASCADE, related_name="decision")
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=16, choices=Outcome)
     note = models.TextField(blank=True, help_text="Shared with the artist on release")
     decided_by = models.ForeignKey(
@@ -307,7 +317,8 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome__in=["shortlisted", "selected", "not_selected"]),
                 name="decision_outcome_valid",
-            )
+            ),
+            models.UniqueConstraint(fields=["round", "film"], name="one_decision_per_round"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils import timezone
 from program.films.models import (
     Assignment,
     Criterion,
+    Decision,
     Film,
     License,
     LicenseUse,
@@ -35,7 +36,16 @@ PUBLIC_CHANNEL = "website"
 def film_list_for_tester(*, tester: Tester) -> QuerySet[Film]:
     return (
         Film.objects.filter(tester=tester)
-        .select_related("round", "decision")
+        .select_related("round")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(released_at__isnull=False).order_by(
+                    "-released_at", "-id"
+                ),
+                to_attr="released_decisions",
+            )
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -48,15 +58,27 @@ def film_get_for_tester(*, tester: Tester, pk: int) -> Film:
     return film
 
 
+def film_released_decision(film: Film) -> Decision | None:
+    """The latest decision the artist has been told; nothing before its round's release."""
+    released = getattr(film, "released_decisions", None)
+    if released is None:
+        released = list(
+            film.decisions.filter(released_at__isnull=False).order_by("-released_at", "-id")[:1]
+        )
+    return released[0] if released else None
+
+
 def shared_reviews(*, film: Film) -> list[dict]:
-    """Rubric scores and feedback the curators chose to share, once decisions are released.
+    """Rubric scores and feedback the curators chose to share, from released rounds only.
 
     Never includes private notes or who wrote the review.
     """
-    if film.round is None or film.round.status != Round.Status.RELEASED:
-        return []
     assignments = (
-        film.assignments.filter(status=Assignment.Status.SUBMITTED, share_with_artist=True)
+        film.assignments.filter(
+            status=Assignment.Status.SUBMITTED,
+            share_with_artist=True,
+            round__status=Round.Status.RELEASED,
+        )
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("submitted_at", "pk")
     )
@@ -202,7 +224,11 @@ def other_reviews(*, assignment: Assignment) -> list[dict] | None:
         return None
     criteria = list(assignment.round.criteria.all())
     others = (
-        Assignment.objects.filter(film_id=assignment.film_id, status=Assignment.Status.SUBMITTED)
+        Assignment.objects.filter(
+            film_id=assignment.film_id,
+            round_id=assignment.round_id,
+            status=Assignment.Status.SUBMITTED,
+        )
         .exclude(pk=assignment.pk)
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")
@@ -256,17 +282,26 @@ def round_results(*, round: Round, film_ids=None) -> list[FilmResult]:
     Recused reviews never count. Sorted best first; films with no reviews last.
     """
     criteria = list(round.criteria.all())
+    # Films now in the round, and films it reviewed or decided before they moved on.
+    in_round = (
+        Q(round=round)
+        | Q(pk__in=Assignment.objects.filter(round=round).values("film_id"))
+        | Q(pk__in=Decision.objects.filter(round=round).values("film_id"))
+    )
     films = (
-        Film.objects.filter(round=round)
+        Film.objects.filter(in_round)
         .exclude(status__in=[Film.Status.DRAFT, Film.Status.WITHDRAWN])
-        .select_related("decision")
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.select_related("curator")
+                queryset=Assignment.objects.filter(round=round)
+                .select_related("curator")
                 .prefetch_related("scores")
                 .order_by("submitted_at", "pk"),
-            )
+            ),
+            Prefetch(
+                "decisions", queryset=Decision.objects.filter(round=round), to_attr="round_decision"
+            ),
         )
         .order_by("pk")
     )
@@ -277,7 +312,7 @@ def round_results(*, round: Round, film_ids=None) -> list[FilmResult]:
     results = []
     for film in films:
         result = FilmResult(film=film, required=round.reviewers_per_film)
-        result.decision = getattr(film, "decision", None)
+        result.decision = film.round_decision[0] if film.round_decision else None
         submitted = []
         for assignment in film.assignments.all():
             if assignment.status == Assignment.Status.RECUSED:

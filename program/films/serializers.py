@@ -16,6 +16,7 @@ from program.films.models import (
     Screening,
     ScreeningFilm,
 )
+from program.films.selectors import film_released_decision
 
 # --- Shared pieces ----------------------------------------------------------------------------
 
@@ -89,10 +90,8 @@ class FilmSerializer(MediaUrlsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_decision_note(self, film) -> str | None:
-        decision = getattr(film, "decision", None)
-        if decision is None or decision.released_at is None:
-            return None
-        return decision.note
+        decision = film_released_decision(film)
+        return decision.note if decision is not None else None
 
 
 class FilmUploadSerializer(serializers.Serializer):

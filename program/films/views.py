@@ -166,7 +166,7 @@ def film_detail(request, pk: int):
             "changes": film.status_changes.all()[:30],
             "provenance": film.provenance.all(),
             "reviews": selectors.shared_reviews(film=film),
-            "decision": getattr(film, "decision", None),
+            "decision": selectors.film_released_decision(film),
             "licenses": film.licenses.order_by("-requested_at"),
             "credit_form": f.CreditLineForm(
                 initial={"credit_line": film.credit_line or film.credit_line_proposed}
@@ -381,7 +381,8 @@ def staff_round(request, pk: int):
             elif action == "decision":
                 form = f.DecisionForm(request.POST)
                 if form.is_valid():
-                    film = get_object_or_404(Film, pk=form.cleaned_data["film"], round=round)
+                    # The film may be in this round, or shortlisted by an earlier one.
+                    film = get_object_or_404(Film, pk=form.cleaned_data["film"], program=program)
                     curation.decision_record(
                         round=round,
                         film=film,
@@ -416,6 +417,11 @@ def staff_round(request, pk: int):
             "curators": curators,
             "outcomes": Decision.Outcome.choices,
             "undecided": curation.round_undecided(round).count(),
+            "shortlist": Film.objects.filter(
+                program=program,
+                status=Film.Status.SHORTLISTED,
+                round__status=Round.Status.RELEASED,
+            ).order_by("title"),
         },
     )
 

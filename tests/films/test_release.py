@@ -144,3 +144,44 @@ def test_release_honours_email_preferences(decided, film_round):
 @pytest.mark.django_db
 def test_shared_reviews_empty_while_round_unreleased(decided):
     assert shared_reviews(film=decided[0]) == []
+
+
+@pytest.mark.django_db
+def test_shortlisted_film_is_carried_into_a_later_round_and_selected_there(
+    program, program_staff, curators, earnings_spy
+):
+    from tests.films.factories import make_round
+
+    first = make_round(program=program, actor=program_staff, reviewers=1, days=3)
+    film = make_film(tester=make_artist(program))
+    review(
+        curation.assignment_create(film=film, curator=curators[0], actor=program_staff),
+        4,
+        4,
+        feedback="Round one thoughts",
+    )
+    curation.decision_record(round=first, film=film, outcome="shortlisted", actor=program_staff)
+    with time_machine.travel(first.notify_at + timedelta(minutes=1)):
+        curation.round_release(round=first)
+        second = make_round(program=program, actor=program_staff, reviewers=1, days=3)
+    film.refresh_from_db()
+    assert film.status == "shortlisted"
+
+    curation.decision_record(round=second, film=film, outcome="selected", actor=program_staff)
+    film.refresh_from_db()
+    assert film.round_id == second.pk
+    curation.assignments_autoassign(round=second, actor=program_staff)
+    # The curator of round one is not assigned the same film again.
+    assert film.assignments.filter(round=second).exclude(curator=curators[0]).count() == 1
+    assert Film.objects.get(pk=film.pk).status == "shortlisted"  # not before the second release
+
+    with time_machine.travel(second.notify_at + timedelta(minutes=1)):
+        curation.round_release(round=second)
+
+    assert Film.objects.get(pk=film.pk).status == "selected"
+    assert [c["rule"] for c in earnings_spy] == ["film.shortlisted", "film.selected"]
+    from program.films.selectors import round_results
+
+    assert [r.film.pk for r in round_results(round=first)] == [film.pk]
+    assert round_results(round=first)[0].decision.outcome == "shortlisted"
+    assert [r["feedback"] for r in shared_reviews(film=film)] == ["Round one thoughts"]

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 REVIEWABLE = (Film.Status.SUBMITTED, Film.Status.IN_REVIEW)
+# A shortlisted film carried into a later round is reviewed and decided there again.
+IN_ROUND = (*REVIEWABLE, Film.Status.SHORTLISTED)
 DECISION_TITLES = {
     Decision.Outcome.SHORTLISTED: "Your film is shortlisted",
     Decision.Outcome.SELECTED: "Your film is selected",
@@ -150,7 +152,7 @@ def assignment_create(*, film: Film, curator, actor) -> Assignment:
     )
     if not _is_curator(curator):
         raise ServiceError("That user is not a curator.", field="curator", code="not_curator")
-    if film.status not in REVIEWABLE or film.round is None:
+    if film.status not in IN_ROUND or film.round is None:
         raise Conflict("Only submitted films in a round are reviewed.", field="film")
     if film.round.status == Round.Status.RELEASED:
         raise Conflict("The round is released.", field="film", code="released")
@@ -185,21 +187,26 @@ def assignments_autoassign(*, round: Round, actor, curators=None, every_film: bo
         .values_list("curator", "n")
     )
     load = {user.pk: load.get(user.pk, 0) for user in pool}
-    films = (
+    films = list(
         Film.objects.select_for_update(of=("self",))
-        .filter(round=round, status__in=REVIEWABLE)
+        .filter(round=round, status__in=IN_ROUND)
         .select_related("tester__user")
         .order_by("pk")
     )
+    # A curator reviews a film once, across rounds; only this round's reviews count towards N.
     taken = {}
-    for film_id, curator_id, status in Assignment.objects.filter(round=round).values_list(
-        "film_id", "curator_id", "status"
-    ):
-        taken.setdefault(film_id, {})[curator_id] = status
+    for film_id, curator_id, status, round_id in Assignment.objects.filter(
+        film__in=films
+    ).values_list("film_id", "curator_id", "status", "round_id"):
+        taken.setdefault(film_id, {})[curator_id] = (status, round_id)
     created = 0
     for film in films:
         existing = taken.get(film.pk, {})
-        active = sum(1 for status in existing.values() if status != Assignment.Status.RECUSED)
+        active = sum(
+            1
+            for status, round_id in existing.values()
+            if round_id == round.pk and status != Assignment.Status.RECUSED
+        )
         candidates = [u for u in pool if u.pk not in existing and _eligible(film, u)]
         if not every_film:
             candidates.sort(key=lambda u: (load[u.pk], u.pk))
@@ -242,7 +249,7 @@ def review_submit(
             f"This review is already {assignment.get_status_display().lower()}.",
             code="not_open",
         )
-    if assignment.film.status not in REVIEWABLE:
+    if assignment.film.status not in IN_ROUND or assignment.film.round_id != assignment.round_id:
         raise Conflict("The film is no longer in review.", code="film_not_in_review")
     criteria = list(assignment.round.criteria.all())
     if not criteria:
@@ -293,9 +300,13 @@ def conflict_declare(*, assignment: Assignment, curator, reason: str) -> Assignm
     assignment.save(update_fields=["status", "conflict_reason", "recused_at"])
     audit_record(action="films.recused", actor=curator, target=assignment, reason=reason)
     film = assignment.film
-    if film.status not in REVIEWABLE:
+    if film.status not in IN_ROUND or film.round_id != assignment.round_id:
         return None
-    active = film.assignments.exclude(status=Assignment.Status.RECUSED).count()
+    active = (
+        film.assignments.filter(round=assignment.round)
+        .exclude(status=Assignment.Status.RECUSED)
+        .count()
+    )
     if active >= assignment.round.reviewers_per_film:
         return None
     busy = set(film.assignments.values_list("curator_id", flat=True))
@@ -320,18 +331,31 @@ def conflict_declare(*, assignment: Assignment, curator, reason: str) -> Assignm
 
 @transaction.atomic
 def decision_record(*, round: Round, film: Film, outcome: str, note: str = "", actor) -> Decision:
-    """Record (or change) a decision. Nothing reaches the artist before the release."""
+    """Record (or change) a round's decision. Nothing reaches the artist before the release.
+
+    A film shortlisted by an earlier, released round is carried into this round.
+    """
     round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
     if round.status == Round.Status.RELEASED:
         raise Conflict("The round is released; decisions are final.", code="released")
     if outcome not in Decision.Outcome.values:
         raise ServiceError("Unknown outcome.", field="outcome", code="invalid_choice")
-    if film.round_id != round.pk or film.status not in (*REVIEWABLE, Film.Status.SHORTLISTED):
+    film = Film.objects.select_for_update(of=("self",)).select_related("round").get(pk=film.pk)
+    carried = (
+        film.status == Film.Status.SHORTLISTED
+        and film.round is not None
+        and film.round.status == Round.Status.RELEASED
+        and film.program_id == round.program_id
+    )
+    if carried:
+        film.round = round
+        film.save(update_fields=["round"])
+    elif film.round_id != round.pk or film.status not in IN_ROUND:
         raise Conflict("The film is not in review in this round.", field="film")
     decision, _ = Decision.objects.update_or_create(
+        round=round,
         film=film,
         defaults={
-            "round": round,
             "outcome": outcome,
             "note": clean_text(note, field="note", max_length=5000),
             "decided_by": actor,
@@ -339,13 +363,17 @@ def decision_record(*, round: Round, film: Film, outcome: str, note: str = "", a
         },
     )
     audit_record(
-        action="films.decision_recorded", actor=actor, target=film, data={"outcome": outcome}
+        action="films.decision_recorded",
+        actor=actor,
+        target=film,
+        data={"outcome": outcome, "round": round.pk, "carried_over": carried},
     )
     return decision
 
 
 def round_undecided(round: Round):
-    return Film.objects.filter(round=round, status__in=REVIEWABLE, decision__isnull=True)
+    """Films in the round still waiting for this round's decision."""
+    return Film.objects.filter(round=round, status__in=IN_ROUND).exclude(decisions__round=round)
 
 
 @transaction.atomic
