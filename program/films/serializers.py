@@ -228,6 +228,14 @@ class CuratorAssignmentSerializer(serializers.Serializer):
         many=True, allow_null=True, help_text="null until you submit your own review"
     )
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Defence in depth: whatever the caller passed, nothing is revealed before submitting.
+        if data["status"] != Assignment.Status.SUBMITTED:
+            data["other_reviews"] = None
+            data["film"]["credits"] = None
+        return data
+
 
 class ReviewSubmitSerializer(serializers.Serializer):
     scores = serializers.DictField(

@@ -149,3 +149,21 @@ def test_score_outside_the_scale_names_the_field(reviewed, film_round):
     )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "scores"
+
+
+@pytest.mark.django_db
+def test_serializer_itself_withholds_scores_and_credits_before_submission(reviewed):
+    from program.films.api import curator_assignment_data
+    from program.films.serializers import CuratorAssignmentSerializer
+
+    _, mine, _ = reviewed
+    data = curator_assignment_data(mine)
+    # Even if a caller wrongly handed it the other reviews and the credits...
+    data["other_reviews"] = [{"reviewer": "R", "total": 1.0, "scores": {}, "feedback": "x"}]
+    leaked_film = data["film"].__dict__ | {"credits": CREDITS}
+    data["film"] = leaked_film
+
+    out = CuratorAssignmentSerializer(data).data
+
+    assert out["other_reviews"] is None
+    assert out["film"]["credits"] is None
