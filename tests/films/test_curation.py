@@ -185,3 +185,14 @@ def test_admin_is_not_auto_assigned_as_curator(program, program_staff, film_roun
 
     with pytest.raises(ServiceError):
         curation.assignments_autoassign(round=film_round, actor=program_staff)
+
+
+@pytest.mark.django_db
+def test_notification_date_cannot_move_into_the_past(film_round, program_staff):
+    response = client_for(program_staff).patch(
+        f"/api/curation/rounds/{film_round.pk}/",
+        {"notify_at": "2020-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "notify_at"

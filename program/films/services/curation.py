@@ -72,6 +72,9 @@ def round_update(*, round: Round, actor, **changes) -> Round:
         for key in ("name", "description", "reviewers_per_film", "notify_at")
     }
     current.update({key: value for key, value in changes.items() if value is not None})
+    if changes.get("notify_at") is not None and changes["notify_at"] <= timezone.now():
+        # Artists were promised a date; it can move later, never into the past.
+        raise ServiceError("The notification date must be in the future.", field="notify_at")
     for key, value in _clean_round(**current).items():
         setattr(round, key, value)
     if status is not None:
