@@ -209,6 +209,16 @@ class FilmLicenseListView(APIView):
         return Response(s.LicenseSerializer(licenses, many=True).data)
 
 
+class MyLicenseListView(generics.ListAPIView):
+    """Every license request on the artist's own films."""
+
+    permission_classes = Artist
+    serializer_class = s.LicenseSerializer
+
+    def get_queryset(self):
+        return selectors.license_list_for_tester(tester=require_tester(self.request))
+
+
 class FilmLicenseResponseView(APIView):
     """accept / decline / withdraw one license request on the artist's own film."""
 

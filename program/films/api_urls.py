@@ -7,6 +7,7 @@ urlpatterns = [
     path("films/", api.FilmListView.as_view(), name="api-films"),
     path("films/assemble/", api.FilmAssembleView.as_view(), name="api-films-assemble"),
     path("films/public/", api.PublicFilmListView.as_view(), name="api-films-public"),
+    path("films/licenses/", api.MyLicenseListView.as_view(), name="api-films-licenses-mine"),
     path("films/<int:pk>/", api.FilmDetailView.as_view(), name="api-film"),
     path("films/<int:pk>/submit/", api.FilmSubmitView.as_view(), name="api-film-submit"),
     path("films/<int:pk>/withdraw/", api.FilmWithdrawView.as_view(), name="api-film-withdraw"),

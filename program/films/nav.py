@@ -3,7 +3,10 @@ from django.template.loader import render_to_string
 from atelier.nav import NavItem
 from program.roles import Role, has_role
 
-ARTIST: list = [NavItem("Films", "films-mine", order=40)]
+ARTIST: list = [
+    NavItem("Films", "films-mine", order=40),
+    NavItem("Licenses", "films-licenses-mine", order=41),
+]
 STAFF: list = [
     NavItem("Reviews", "films-curator", order=40, roles=(Role.CURATOR,)),
     NavItem("Rounds", "films-rounds", order=41, roles=(Role.PROGRAM_STAFF,)),

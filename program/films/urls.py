@@ -7,6 +7,7 @@ urlpatterns = [
     path("films/<int:pk>/media/<str:variant>/", views.film_media, name="films-media"),
     path("portal/films/", views.my_films, name="films-mine"),
     path("portal/films/submit/", views.submit_film, name="films-submit"),
+    path("portal/films/licenses/", views.my_licenses, name="films-licenses-mine"),
     path("portal/films/<int:pk>/", views.film_detail, name="films-detail"),
     path("staff/curation/", views.curator_assignments, name="films-curator"),
     path("staff/curation/<int:pk>/", views.curator_review, name="films-review"),

@@ -87,6 +87,16 @@ def my_films(request):
 
 
 @role_required(Role.ARTIST)
+def my_licenses(request):
+    tester = _tester_or_404(request)
+    return render(
+        request,
+        "films/licenses_mine.html",
+        {"licenses": selectors.license_list_for_tester(tester=tester)},
+    )
+
+
+@role_required(Role.ARTIST)
 def submit_film(request):
     tester = _tester_or_404(request)
     jobs = GenerationJob.objects.filter(

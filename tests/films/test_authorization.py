@@ -83,6 +83,7 @@ STAFF_FINANCE_READ = [401, 403, 403, 403, 200, 200, 200]
         ("/api/films/{film}/reviews/", OWN_ONLY),
         ("/api/films/{film}/licenses/", OWN_ONLY),
         ("/api/films/public/", [200] * 7),
+        ("/api/films/licenses/", ARTISTS),
         ("/api/curation/assignments/mine/", CURATORS),
         # The admin holds every role but is not this assignment's curator.
         ("/api/curation/assignments/mine/{assignment}/", [401, 403, 403, 200, 403, 403, 404]),
@@ -168,6 +169,7 @@ W_STAFF_FINANCE = [302, 403, 403, 403, 200, 200, 200]
         ("/films/", [200] * 7),
         ("/portal/films/", W_ARTISTS),
         ("/portal/films/submit/", W_ARTISTS),
+        ("/portal/films/licenses/", W_ARTISTS),
         ("/portal/films/{film}/", W_OWN_ONLY),
         ("/staff/curation/", W_CURATORS),
         ("/staff/curation/{assignment}/", [302, 403, 403, 200, 403, 403, 404]),
@@ -209,10 +211,13 @@ def test_other_artist_web_actions_on_a_film_are_404(world):
 
 
 @pytest.mark.django_db
-def test_other_artist_list_never_shows_foreign_films(world):
+def test_other_artist_lists_never_show_foreign_films_or_licenses(world):
     users, _ = world
-    data = client_for(users["other_artist"]).get("/api/films/").json()
-    assert data["count"] == 0
+    client = client_for(users["other_artist"])
+    assert client.get("/api/films/").json()["count"] == 0
+    assert client.get("/api/films/licenses/").json()["count"] == 0
+    page = web_client(users["other_artist"]).get("/portal/films/licenses/").content.decode()
+    assert "Owner&#x27;s film" not in page and "Owner's film" not in page
 
 
 @pytest.mark.django_db

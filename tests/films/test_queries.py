@@ -37,6 +37,7 @@ def many(program, program_staff, film_round, curators, artist):
     ("who", "path", "rows", "limit"),
     [
         ("artist", "/api/films/", 4, 8),
+        ("artist", "/api/films/licenses/", 4, 6),
         ("curator", "/api/curation/assignments/mine/", 8, 6),
         ("program_staff", "/api/curation/films/", 8, 6),
         ("program_staff", "/api/curation/rounds/", 1, 6),
