@@ -215,6 +215,10 @@ class MyLicenseListView(generics.ListAPIView):
     permission_classes = Artist
     serializer_class = s.LicenseSerializer
 
+    @extend_schema(operation_id="films_my_licenses_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.license_list_for_tester(tester=require_tester(self.request))
 
