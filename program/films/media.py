@@ -176,7 +176,11 @@ def assemble(sources: Iterable[Path], *, field: str = "jobs") -> Path:
                         for frame in clip.decode(clip_stream):
                             if stream is None:
                                 rate = clip_stream.average_rate or Fraction(24, 1)
-                                stream = out.add_stream("libx264", rate=rate)
+                                stream = out.add_stream(
+                                    "libx264",
+                                    rate=rate,
+                                    options={"preset": "veryfast", "crf": "20"},
+                                )
                                 stream.width = frame.width - frame.width % 2
                                 stream.height = frame.height - frame.height % 2
                                 stream.pix_fmt = "yuv420p"

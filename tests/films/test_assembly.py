@@ -71,3 +71,16 @@ def test_submit_page_ignores_another_artists_job(artist, other_artist):
 
     assert response.context["assemble_form"].initial["jobs"] == []
     assert job.prompt not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_clips_over_the_duration_limit_are_refused_before_encoding(artist, settings):
+    settings.ATELIER_FILM_MAX_SECONDS = 1
+    jobs = [make_job(tester=artist, shade=s) for s in (1, 2)]
+    response = client_for(artist.user).post(
+        "/api/films/assemble/",
+        {"title": "Long", "jobs": [j.public_id for j in jobs]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_long"

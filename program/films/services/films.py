@@ -158,6 +158,14 @@ def film_create_from_jobs(
             raise ServiceError(
                 f"Generation {job_id} has no finished video.", field="jobs", code="not_completed"
             )
+    total = sum(float(jobs[job_id].seconds) for job_id in job_ids)
+    if total > settings.ATELIER_FILM_MAX_SECONDS:
+        # Refused before spending any time encoding.
+        raise ServiceError(
+            f"The clips run {total:.1f} s; the limit is {settings.ATELIER_FILM_MAX_SECONDS} s.",
+            field="jobs",
+            code="too_long",
+        )
     clips = []
     output = None
     try:
