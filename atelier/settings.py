@@ -312,3 +312,32 @@ CELERY_BEAT_SCHEDULE["feedback-close-stale"] = {
     "task": "program.feedback.tasks.feedback_close_stale_task",
     "schedule": 3600.0,
 }
+
+# --- Films, curation and licensing ------------------------------------------------------------
+ATELIER_FILM_MAX_BYTES = env.int("ATELIER_FILM_MAX_BYTES", default=500 * 1024 * 1024)
+ATELIER_FILM_MAX_SECONDS = env.int("ATELIER_FILM_MAX_SECONDS", default=900)
+ATELIER_FILM_CODECS = env.list("ATELIER_FILM_CODECS", default=["h264", "hevc", "av1", "vp9"])
+ATELIER_FILM_MAX_CLIPS = env.int("ATELIER_FILM_MAX_CLIPS", default=20)
+# Points on the 0-100 scale: a review this far from the film's median is an outlier (3+ reviews);
+# a film whose reviews spread wider than this is flagged.
+ATELIER_FILM_OUTLIER_POINTS = env.int("ATELIER_FILM_OUTLIER_POINTS", default=25)
+ATELIER_FILM_SPREAD_POINTS = env.int("ATELIER_FILM_SPREAD_POINTS", default=30)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "FilmStatusEnum": "program.films.models.Film.Status",
+        "FilmSourceEnum": "program.films.models.Film.Source",
+        "RoundStatusEnum": "program.films.models.Round.Status",
+        "AssignmentStatusEnum": "program.films.models.Assignment.Status",
+        "DecisionOutcomeEnum": "program.films.models.Decision.Outcome",
+        "LicenseUseEnum": "program.films.models.License.Use",
+        "LicenseStatusEnum": "program.films.models.License.Status",
+        "ScreeningStatusEnum": "program.films.models.Screening.Status",
+    }
+)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "films-release-round-decisions": {
+        "task": "program.films.tasks.release_due_rounds",
+        "schedule": 300.0,
+    },
+}
