@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "program.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,6 +178,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Staff must use TOTP two-factor; on by default in production, off in local debug/demo.
+ATELIER_STAFF_2FA = env.bool("ATELIER_STAFF_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Atelier"
+
 # --- Login throttling -------------------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("ATELIER_LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -235,7 +240,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers unacknowledged messages after the visibility timeout; every time limit
 # stays below it so a long job is never handed to a second worker while still running.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith(("redis", "rediss"))
+    else {}
+)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1800)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1860)
 if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
@@ -294,5 +303,62 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Feedback ---------------------------------------------------------------------------------
+# Response-time promises, in business days (Mon-Fri), fixed on each item when it is filed.
+ATELIER_SLO_FIRST_RESPONSE_DAYS = env.int("ATELIER_SLO_FIRST_RESPONSE_DAYS", default=2)
+ATELIER_SLO_TRIAGE_DAYS = env.int("ATELIER_SLO_TRIAGE_DAYS", default=5)
+ATELIER_SLO_DECISION_DAYS = env.int("ATELIER_SLO_DECISION_DAYS", default=10)
+ATELIER_FEEDBACK_NEEDS_INFO_CLOSE_DAYS = env.int(
+    "ATELIER_FEEDBACK_NEEDS_INFO_CLOSE_DAYS", default=14
+)
+ATELIER_FEEDBACK_IMAGE_MAX_BYTES = env.int("ATELIER_FEEDBACK_IMAGE_MAX_BYTES", default=10 * 2**20)
+ATELIER_FEEDBACK_VIDEO_MAX_BYTES = env.int("ATELIER_FEEDBACK_VIDEO_MAX_BYTES", default=50 * 2**20)
+ATELIER_FEEDBACK_VIDEO_MAX_SECONDS = env.int("ATELIER_FEEDBACK_VIDEO_MAX_SECONDS", default=60)
+ATELIER_FEEDBACK_MAX_ATTACHMENTS = env.int("ATELIER_FEEDBACK_MAX_ATTACHMENTS", default=6)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "FeedbackKindEnum": "program.feedback.models.Feedback.Kind",
+        "FeedbackSeverityEnum": "program.feedback.models.Feedback.Severity",
+        "FeedbackStateEnum": "program.feedback.models.Feedback.State",
+        "FeedbackAttachmentKindEnum": "program.feedback.models.FeedbackAttachment.Kind",
+        "FeedbackClockNameEnum": "program.feedback.clocks.CLOCK_NAMES",
+        "FeedbackClockStatusEnum": "program.feedback.clocks.CLOCK_STATUSES",
+    }
+)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["feedback-close-stale"] = {
+    "task": "program.feedback.tasks.feedback_close_stale_task",
+    "schedule": 3600.0,
+}
+
+# --- Films, curation and licensing ------------------------------------------------------------
+ATELIER_FILM_MAX_BYTES = env.int("ATELIER_FILM_MAX_BYTES", default=500 * 1024 * 1024)
+ATELIER_FILM_MAX_SECONDS = env.int("ATELIER_FILM_MAX_SECONDS", default=900)
+ATELIER_FILM_CODECS = env.list("ATELIER_FILM_CODECS", default=["h264", "hevc", "av1", "vp9"])
+ATELIER_FILM_MAX_CLIPS = env.int("ATELIER_FILM_MAX_CLIPS", default=20)
+# Points on the 0-100 scale: a review this far from the film's median is an outlier (3+ reviews);
+# a film whose reviews spread wider than this is flagged.
+ATELIER_FILM_OUTLIER_POINTS = env.int("ATELIER_FILM_OUTLIER_POINTS", default=25)
+ATELIER_FILM_SPREAD_POINTS = env.int("ATELIER_FILM_SPREAD_POINTS", default=30)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "FilmStatusEnum": "program.films.models.Film.Status",
+        "FilmSourceEnum": "program.films.models.Film.Source",
+        "RoundStatusEnum": "program.films.models.Round.Status",
+        "AssignmentStatusEnum": "program.films.models.Assignment.Status",
+        "DecisionOutcomeEnum": "program.films.models.Decision.Outcome",
+        "LicenseUseEnum": "program.films.models.License.Use",
+        "LicenseStatusEnum": "program.films.models.License.Status",
+        "ScreeningStatusEnum": "program.films.models.Screening.Status",
+    }
+)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "films-release-round-decisions": {
+        "task": "program.films.tasks.release_due_rounds",
+        "schedule": 300.0,
     },
 }

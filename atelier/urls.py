@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atelier import health, views
+from program import two_factor
 
 api_patterns = [
     path("", include("program.api_urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/setup/", two_factor.setup, name="two-factor-setup"),
+    path("account/2fa/verify/", two_factor.verify, name="two-factor-verify"),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include(api_patterns)),
     path("v1/", include("generation.v1_urls")),

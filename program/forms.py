@@ -17,7 +17,7 @@ class InvitationAcceptForm(forms.Form):
 
 class InvitationDeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you declining? (optional, helps us improve)",
+        label="Why are you declining? It helps us improve.",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,

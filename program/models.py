@@ -229,3 +229,39 @@ class NotificationPreference(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return self.email_enabled and not any(kind.startswith(p) for p in self.email_muted_kinds)
+
+
+class InvitationImport(models.Model):
+    """A CSV of invitations processed in the background, with progress for the web page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.TextField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100 if not self.total_rows else min(100, self.processed_rows * 100 // self.total_rows)
+        )

@@ -18,7 +18,13 @@ from program.forms import (
     InviteForm,
     TesterStatusForm,
 )
-from program.models import AgreementAcceptance, Invitation, NotificationPreference, Tester
+from program.models import (
+    AgreementAcceptance,
+    Invitation,
+    InvitationImport,
+    NotificationPreference,
+    Tester,
+)
 from program.roles import Role, has_role, is_staff_member, role_required
 from program.selectors import (
     acceptance_list,
@@ -37,16 +43,16 @@ from program.services.invitations import (
     invitation_accept,
     invitation_create,
     invitation_decline,
+    invitation_import_start,
     invitation_resend,
     invitation_resolve,
-    invitations_import_csv,
 )
 from program.services.notifications import (
     EMAIL_KIND_GROUPS,
     notification_preference_update,
     notifications_mark_read,
 )
-from program.services.testers import tester_change_status
+from program.services.testers import tester_change_status, testers_bulk_change_status
 
 STAFF = (Role.PROGRAM_STAFF,)
 
@@ -234,9 +240,33 @@ def staff_testers(request):
         "statuses": Tester.Status.choices,
         "cohorts": tester_cohorts(program=program),
         "counts": tester_counts_by_status(program=program),
+        "bulk_form": TesterStatusForm(),
     }
     template = "staff/_tester_rows.html" if request.htmx else "staff/testers.html"
     return render(request, template, context)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_testers_bulk(request):
+    program = _staff_program(request)
+    form = TesterStatusForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("tester") if i.isdigit()]
+    if not ids:
+        messages.error(request, "Select at least one tester.")
+    elif not form.is_valid():
+        messages.error(request, "Choose a status and give a reason for the bulk change.")
+    else:
+        changed, refused = testers_bulk_change_status(
+            testers=Tester.objects.filter(program=program, pk__in=ids),
+            to_status=form.cleaned_data["status"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"{len(changed)} tester(s) now {form.cleaned_data['status']}.")
+        for tester, message in refused:
+            messages.warning(request, f"{tester.display_name}: {message}")
+    return redirect(request.POST.get("return_to") or "staff-testers")
 
 
 @role_required(*STAFF)
@@ -277,18 +307,22 @@ def staff_tester_detail(request, pk: int):
 @role_required(*STAFF)
 def staff_invitations(request):
     program = _staff_program(request)
-    invite_form, csv_form, import_result = InviteForm(), InviteCsvForm(), None
+    invite_form, csv_form = InviteForm(), InviteCsvForm()
     if request.method == "POST" and "file" in request.FILES:
         csv_form = InviteCsvForm(request.POST, request.FILES)
         if csv_form.is_valid():
+            upload = csv_form.cleaned_data["file"]
             try:
-                import_result = invitations_import_csv(
+                job = invitation_import_start(
                     program=program,
-                    content=csv_form.cleaned_data["file"].read(),
-                    invited_by=request.user,
+                    content=upload.read(),
+                    filename=upload.name,
+                    uploaded_by=request.user,
                 )
             except ServiceError as exc:
                 csv_form.add_error("file", exc.message)
+            else:
+                return redirect("staff-invitation-import", pk=job.pk)
     elif request.method == "POST":
         invite_form = InviteForm(request.POST)
         if invite_form.is_valid():
@@ -314,13 +348,15 @@ def staff_invitations(request):
     return render(
         request,
         "staff/invitations.html",
-        {
-            "invite_form": invite_form,
-            "csv_form": csv_form,
-            "import_result": import_result,
-            "page": page,
-        },
+        {"invite_form": invite_form, "csv_form": csv_form, "page": page},
     )
+
+
+@role_required(*STAFF)
+def staff_invitation_import(request, pk: int):
+    job = get_object_or_404(InvitationImport, pk=pk, program=_staff_program(request))
+    template = "staff/_import_progress.html" if request.htmx else "staff/invitation_import.html"
+    return render(request, template, {"job": job})
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atelier.errors import Conflict, ServiceError
-from program.models import Invitation, Program, Tester
+from program.models import Invitation, InvitationImport, Program, Tester
 from program.services.testers import tester_change_status, tester_create
 
 SIGNING_SALT = "atelier.invitation"
@@ -199,20 +199,18 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def invitations_import_csv(
-    *, program: Program, content: bytes | str, invited_by=None
-) -> ImportResult:
-    """Invite every good row; report each bad row by line number and field.
-
-    Each row is its own transaction, so one bad row never blocks the others.
-    """
+def _decode_csv(content: bytes | str) -> str:
     if isinstance(content, bytes):
         try:
-            content = content.decode("utf-8-sig")
+            return content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ServiceError(
                 "The file must be UTF-8 CSV.", field="file", code="bad_encoding"
             ) from exc
+    return content
+
+
+def _csv_rows(content: str) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(content))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("email", "name", "country") if c not in header]
@@ -224,36 +222,102 @@ def invitations_import_csv(
             code="bad_header",
         )
     reader.fieldnames = header
+    return list(enumerate(reader, start=2))
+
+
+def invitations_import_csv(
+    *, program: Program, content: bytes | str, invited_by=None, on_progress=None
+) -> ImportResult:
+    """Invite every good row; report each bad row by line number and field.
+
+    Each row is its own transaction, so one bad row never blocks the others.
+    `on_progress(processed, result)` is called after each row.
+    """
+    rows = _csv_rows(_decode_csv(content))
     result = ImportResult()
     seen: set[str] = set()
-    for line_number, row in enumerate(reader, start=2):
-        if line_number - 1 > settings.ATELIER_CSV_IMPORT_MAX_ROWS:
-            result.errors.append(
-                RowError(
-                    line_number,
-                    "file",
-                    f"Stopped after {settings.ATELIER_CSV_IMPORT_MAX_ROWS} rows.",
-                )
-            )
+    limit = settings.ATELIER_CSV_IMPORT_MAX_ROWS
+    for processed, (line_number, row) in enumerate(rows, start=1):
+        if processed > limit:
+            result.errors.append(RowError(line_number, "file", f"Stopped after {limit} rows."))
             break
         email = (row.get("email") or "").strip().lower()
         if email and email in seen:
             result.errors.append(
                 RowError(line_number, "email", f"{email} appears twice in the file.")
             )
-            continue
-        seen.add(email)
-        try:
-            result.created.append(
-                invitation_create(
-                    program=program,
-                    email=email,
-                    name=row.get("name") or "",
-                    country=row.get("country") or "",
-                    cohort=row.get("cohort") or "",
-                    invited_by=invited_by,
+        else:
+            seen.add(email)
+            try:
+                result.created.append(
+                    invitation_create(
+                        program=program,
+                        email=email,
+                        name=row.get("name") or "",
+                        country=row.get("country") or "",
+                        cohort=row.get("cohort") or "",
+                        invited_by=invited_by,
+                    )
                 )
-            )
-        except ServiceError as exc:
-            result.errors.append(RowError(line_number, exc.field or "row", exc.message))
+            except ServiceError as exc:
+                result.errors.append(RowError(line_number, exc.field or "row", exc.message))
+        if on_progress is not None:
+            on_progress(processed, result)
     return result
+
+
+@transaction.atomic
+def invitation_import_start(
+    *, program: Program, content: bytes, filename: str, uploaded_by
+) -> InvitationImport:
+    """Check the header now (a clear error at once), process the rows in the background."""
+    text = _decode_csv(content)
+    rows = _csv_rows(text)
+    job = InvitationImport.objects.create(
+        program=program,
+        uploaded_by=uploaded_by,
+        filename=filename[:200],
+        content=text,
+        total_rows=min(len(rows), settings.ATELIER_CSV_IMPORT_MAX_ROWS),
+    )
+    from program.tasks import run_invitation_import
+
+    transaction.on_commit(lambda: run_invitation_import.delay(job.pk))
+    return job
+
+
+def invitation_import_run(*, import_id: int) -> InvitationImport:
+    """Process a pending import; safe to call again (a finished import is left alone)."""
+    claimed = InvitationImport.objects.filter(
+        pk=import_id, status=InvitationImport.Status.PENDING
+    ).update(status=InvitationImport.Status.RUNNING)
+    job = InvitationImport.objects.get(pk=import_id)
+    if not claimed:
+        return job
+
+    def progress(processed: int, result: ImportResult) -> None:
+        if processed % 10 == 0 or processed == job.total_rows:
+            InvitationImport.objects.filter(pk=job.pk).update(
+                processed_rows=processed, created_count=len(result.created)
+            )
+
+    try:
+        result = invitations_import_csv(
+            program=job.program,
+            content=job.content,
+            invited_by=job.uploaded_by,
+            on_progress=progress,
+        )
+    except ServiceError as exc:
+        job.status, job.errors = (
+            InvitationImport.Status.FAILED,
+            [{"row": 1, "field": "file", "message": exc.message}],
+        )
+    else:
+        job.status = InvitationImport.Status.DONE
+        job.errors = [{"row": e.row, "field": e.field, "message": e.message} for e in result.errors]
+        job.created_count = len(result.created)
+        job.processed_rows = job.total_rows
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "errors", "created_count", "processed_rows", "finished_at"])
+    return job

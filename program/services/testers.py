@@ -130,3 +130,18 @@ def tester_update_profile(
         tester.portfolio_links = clean_portfolio_links(portfolio_links)
     tester.save()
     return tester
+
+
+def testers_bulk_change_status(
+    *, testers: Iterable[Tester], to_status: str, actor, reason: str
+) -> tuple[list[Tester], list[tuple[Tester, str]]]:
+    """Apply one status change to many testers; each is its own transaction and record."""
+    changed, refused = [], []
+    for tester in testers:
+        try:
+            changed.append(
+                tester_change_status(tester=tester, to_status=to_status, actor=actor, reason=reason)
+            )
+        except ServiceError as exc:
+            refused.append((tester, exc.message))
+    return changed, refused

@@ -130,3 +130,38 @@ def test_staff_tester_search_finds_by_email(client, program, program_staff, arti
     response = client.get(reverse("staff-testers"), {"search": artist.user.email})
     assert artist.display_name in response.content.decode()
     assert other_artist.display_name not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bulk_status_change_applies_to_selected_and_reports_refusals(
+    client, program, program_staff
+):
+    from tests.conftest import make_artist
+
+    active = [make_artist(program) for _ in range(3)]
+    gone = make_artist(program, status="offboarded")
+    client.force_login(program_staff)
+
+    response = client.post(
+        reverse("staff-testers-bulk"),
+        {
+            "tester": [t.pk for t in [*active, gone]],
+            "status": "suspended",
+            "reason": "Quarterly break",
+        },
+        follow=True,
+    )
+
+    assert {t.status for t in Tester.objects.filter(pk__in=[t.pk for t in active])} == {"suspended"}
+    assert Tester.objects.get(pk=gone.pk).status == "offboarded"
+    assert "cannot go from offboarded" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bulk_status_change_is_for_program_staff_only(client, program, curator, artist):
+    client.force_login(curator)
+    response = client.post(
+        reverse("staff-testers-bulk"), {"tester": [artist.pk], "status": "suspended", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert Tester.objects.get(pk=artist.pk).status == "active"

@@ -1,0 +1,278 @@
+"""Feedback API. Artists see only their own items and never internal notes; staff triage."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atelier.errors import ServiceError
+from program.access.permissions import HasScope
+from program.api import require_program, require_tester
+from program.feedback import serializers as s
+from program.feedback.models import Feedback
+from program.feedback.selectors import (
+    feedback_comments,
+    feedback_detail,
+    feedback_for_tester,
+    feedback_queue,
+)
+from program.feedback.services import (
+    feedback_attachment_add,
+    feedback_bulk_transition,
+    feedback_comment_add,
+    feedback_create,
+    feedback_ship,
+    feedback_transition,
+)
+from program.feedback.severity import SEVERITY_SCALE
+from program.roles import HasRole, Role
+
+ArtistFeedback = [HasScope.of("feedback:write"), HasRole.of(Role.ARTIST)]
+FeedbackStaff = [HasRole.of(Role.PROGRAM_STAFF)]
+
+
+def _own_feedback(request, pk: int) -> Feedback:
+    feedback = feedback_detail(pk=pk, tester=require_tester(request))
+    if feedback is None:
+        raise ServiceError("No such feedback.", code="not_found", status_code=404)
+    return feedback
+
+
+def _program_feedback(pk: int) -> Feedback:
+    return get_object_or_404(Feedback, pk=pk, program=require_program())
+
+
+class SeverityScaleView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=s.SeverityLevelSerializer(many=True), summary="The severity scale")
+    def get(self, request):
+        return Response(s.SeverityLevelSerializer(SEVERITY_SCALE, many=True).data)
+
+
+class FeedbackListCreateView(generics.ListAPIView):
+    permission_classes = ArtistFeedback
+    serializer_class = s.FeedbackListSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=Feedback.State.values)],
+        summary="Your feedback",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return feedback_for_tester(
+            tester=require_tester(self.request), state=self.request.query_params.get("state", "")
+        )
+
+    @extend_schema(request=s.FeedbackCreateSerializer, responses={201: s.FeedbackSerializer})
+    def post(self, request):
+        tester = require_tester(request)
+        data = s.FeedbackCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        feedback = feedback_create(
+            tester=tester,
+            kind=values["kind"],
+            title=values["title"],
+            body=values["body"],
+            severity=values.get("severity", ""),
+            job_ids=values["jobs"],
+            files=values["files"],
+        )
+        feedback = feedback_detail(pk=feedback.pk, tester=tester)
+        return Response(
+            s.FeedbackSerializer(feedback, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class FeedbackDetailView(APIView):
+    permission_classes = ArtistFeedback
+
+    @extend_schema(responses=s.FeedbackSerializer, summary="One of your feedback items")
+    def get(self, request, pk: int):
+        feedback = _own_feedback(request, pk)
+        return Response(s.FeedbackSerializer(feedback, context={"request": request}).data)
+
+
+class FeedbackCommentsView(APIView):
+    """The public conversation on your own item (internal notes are not part of it)."""
+
+    permission_classes = ArtistFeedback
+
+    @extend_schema(responses=s.CommentSerializer(many=True))
+    def get(self, request, pk: int):
+        feedback = _own_feedback(request, pk)
+        comments = feedback_comments(feedback=feedback, include_internal=False)
+        return Response(s.CommentSerializer(comments, many=True).data)
+
+    @extend_schema(request=s.CommentInputSerializer, responses={201: s.CommentSerializer})
+    def post(self, request, pk: int):
+        feedback = _own_feedback(request, pk)
+        data = s.CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = feedback_comment_add(
+            feedback=feedback, author=request.user, body=data.validated_data["body"]
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class FeedbackAttachmentsView(APIView):
+    permission_classes = ArtistFeedback
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=s.AttachmentSerializer(many=True))
+    def get(self, request, pk: int):
+        feedback = _own_feedback(request, pk)
+        return Response(
+            s.AttachmentSerializer(
+                feedback.attachments.all(), many=True, context={"request": request}
+            ).data
+        )
+
+    @extend_schema(request=s.AttachmentUploadSerializer, responses={201: s.AttachmentSerializer})
+    def post(self, request, pk: int):
+        feedback = _own_feedback(request, pk)
+        data = s.AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = feedback_attachment_add(
+            feedback=feedback, user=request.user, upload=data.validated_data["file"]
+        )
+        return Response(
+            s.AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- Staff triage ----------------------------------------------------------------------------
+
+
+class StaffFeedbackListView(generics.ListAPIView):
+    permission_classes = FeedbackStaff
+    serializer_class = s.StaffFeedbackListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=["open", *Feedback.State.values]),
+            OpenApiParameter("kind", str, enum=Feedback.Kind.values),
+            OpenApiParameter("severity", str, enum=Feedback.Severity.values),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("search", str),
+        ],
+        summary="Triage queue",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return feedback_queue(
+            program=require_program(),
+            state=params.get("state", ""),
+            kind=params.get("kind", ""),
+            severity=params.get("severity", ""),
+            overdue=params.get("overdue", "").lower() in ("1", "true", "yes"),
+            search=params.get("search", "").strip(),
+        )
+
+
+class StaffFeedbackDetailView(APIView):
+    permission_classes = FeedbackStaff
+
+    @extend_schema(responses=s.StaffFeedbackSerializer, summary="Feedback with internal notes")
+    def get(self, request, pk: int):
+        feedback = feedback_detail(pk=pk, program=require_program(), staff=True)
+        if feedback is None:
+            raise ServiceError("No such feedback.", code="not_found", status_code=404)
+        return Response(s.StaffFeedbackSerializer(feedback, context={"request": request}).data)
+
+
+class StaffTransitionView(APIView):
+    permission_classes = FeedbackStaff
+
+    @extend_schema(request=s.TransitionInputSerializer, responses=s.StaffFeedbackListSerializer)
+    def post(self, request, pk: int):
+        feedback = _program_feedback(pk)
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        original = None
+        if values["duplicate_of"] is not None:
+            original = Feedback.objects.filter(
+                pk=values["duplicate_of"], program=feedback.program
+            ).first()
+            if original is None:
+                raise ServiceError("No such original.", field="duplicate_of")
+        feedback = feedback_transition(
+            feedback=feedback,
+            actor=request.user,
+            to_state=values["state"],
+            note=values["note"],
+            duplicate_of=original,
+        )
+        return Response(s.StaffFeedbackListSerializer(feedback).data)
+
+
+class StaffBulkView(APIView):
+    permission_classes = FeedbackStaff
+
+    @extend_schema(request=s.BulkInputSerializer, responses=s.BulkResultSerializer)
+    def post(self, request):
+        data = s.BulkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = feedback_bulk_transition(
+            ids=data.validated_data["ids"],
+            program=require_program(),
+            actor=request.user,
+            to_state=data.validated_data["state"],
+            note=data.validated_data["note"],
+        )
+        return Response(s.BulkResultSerializer(result).data)
+
+
+class StaffCommentView(APIView):
+    """A reply the artist sees (and is notified of)."""
+
+    permission_classes = FeedbackStaff
+    internal = False
+
+    @extend_schema(request=s.CommentInputSerializer, responses={201: s.StaffCommentSerializer})
+    def post(self, request, pk: int):
+        feedback = _program_feedback(pk)
+        data = s.CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = feedback_comment_add(
+            feedback=feedback,
+            author=request.user,
+            body=data.validated_data["body"],
+            internal=self.internal,
+        )
+        return Response(s.StaffCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class StaffNoteView(StaffCommentView):
+    """A staff-only internal note: never shown to the artist, never emailed."""
+
+    internal = True
+
+
+class StaffShipView(APIView):
+    permission_classes = FeedbackStaff
+
+    @extend_schema(request=s.ShipInputSerializer, responses=s.StaffFeedbackListSerializer)
+    def post(self, request, pk: int):
+        data = s.ShipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = feedback_ship(
+            feedback=_program_feedback(pk),
+            actor=request.user,
+            version=data.validated_data["version"],
+        )
+        return Response(s.StaffFeedbackListSerializer(feedback).data)

@@ -1,0 +1,1 @@
+"""Writes for films, curation, screenings and licenses (HackSoft style: `<entity>_<action>`)."""
