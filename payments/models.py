@@ -56,6 +56,50 @@ class CompensationPolicy(models.Model):
     def session_effective_hourly_minor(self) -> int:
         return max(self.session_hourly_minor, self.pay_floor_hourly_minor)
 
+    # Display helpers for templates (formatting only).
+    @property
+    def stipend_display(self) -> str:
+        return self.money(self.stipend_monthly_minor)
+
+    @property
+    def film_shortlisted_display(self) -> str:
+        return self.money(self.film_shortlisted_minor)
+
+    @property
+    def film_selected_display(self) -> str:
+        return self.money(self.film_selected_minor)
+
+    @property
+    def screening_fee_display(self) -> str:
+        return self.money(self.screening_fee_minor)
+
+    @property
+    def session_hourly_display(self) -> str:
+        return self.money(self.session_hourly_minor)
+
+    @property
+    def pay_floor_display(self) -> str:
+        return self.money(self.pay_floor_hourly_minor)
+
+    @property
+    def duplicate_share_display(self) -> str:
+        bp = self.duplicate_share_bp
+        return f"{bp // 100}.{bp % 100:02d}%"
+
+    severity_columns = ("P1", "P2", "P3", "P4", "none")
+
+    @property
+    def feedback_table(self) -> list[dict]:
+        return [
+            {
+                "kind": kind,
+                "cells": [
+                    self.money(table[s]) if s in table else "—" for s in self.severity_columns
+                ],
+            }
+            for kind, table in sorted(self.feedback_rates.items())
+        ]
+
 
 class Account(models.Model):
     """A ledger account. Balances are the sum of its postings, never stored."""

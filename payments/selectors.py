@@ -469,3 +469,7 @@ def batches_overview(*, program: Program) -> list[dict]:
         .order_by("-period__month")[:3]
     )
     return list(rows)
+
+
+def money_map(amounts: dict[str, int]) -> str:
+    return ", ".join(format_minor(v, c) for c, v in sorted(amounts.items())) or "—"
