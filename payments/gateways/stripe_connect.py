@@ -28,6 +28,7 @@ def _error(exc: stripe.StripeError) -> GatewayError:
 
 
 def _transfer(obj) -> ProviderTransfer:
+    obj = obj.to_dict() if hasattr(obj, "to_dict") else obj
     return ProviderTransfer(
         id=obj["id"],
         amount_minor=int(obj["amount"]),

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from payments.models import PayeeAccount
@@ -37,17 +38,24 @@ def last_month() -> datetime.date:
     return (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
+def in_last_month():
+    """Travel to the middle of last month, so earnings fall in the period we close."""
+    moment = datetime.datetime.combine(last_month().replace(day=15), datetime.time(12))
+    return time_machine.travel(timezone.make_aware(moment), tick=True)
+
+
 def earn(tester, amount=5000, source=None, rule="license.fee"):
     from payments.earnings import earning_record
 
-    return earning_record(
-        tester=tester,
-        rule=rule,
-        source=source or tester,
-        amount_minor=amount,
-        currency="USD",
-        description="Test work",
-    )
+    with in_last_month():
+        return earning_record(
+            tester=tester,
+            rule=rule,
+            source=source or tester,
+            amount_minor=amount,
+            currency="USD",
+            description="Test work",
+        )
 
 
 def close(program, user=None, month=None):
