@@ -287,9 +287,34 @@ STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 # Countries Stripe Connect can pay out to; artists elsewhere get the manual bank transfer rail.
 PAYMENTS_STRIPE_COUNTRIES = env.list(
     "PAYMENTS_STRIPE_COUNTRIES",
-    default="US,CA,GB,FR,DE,ES,IT,NL,BE,IE,PT,AT,SE,DK,FI,NO,CH,PL,CZ,JP,AU,NZ,SG,HK,MX,BR".split(
-        ","
-    ),
+    default=[
+        "US",
+        "CA",
+        "GB",
+        "FR",
+        "DE",
+        "ES",
+        "IT",
+        "NL",
+        "BE",
+        "IE",
+        "PT",
+        "AT",
+        "SE",
+        "DK",
+        "FI",
+        "NO",
+        "CH",
+        "PL",
+        "CZ",
+        "JP",
+        "AU",
+        "NZ",
+        "SG",
+        "HK",
+        "MX",
+        "BR",
+    ],
 )
 PAYMENTS_GATEWAYS = {
     "stripe": "payments.gateways.stripe_connect.StripeConnectGateway",
