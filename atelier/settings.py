@@ -216,6 +216,13 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "program.models.Program.Status",
         "TokenStatusEnum": "program.access.models.AccessToken.Status",
         "JobStatusEnum": "generation.models.GenerationJob.Status",
+        "PayoutStatusEnum": "payments.models.Payout.Status",
+        "PayoutBatchStatusEnum": "payments.models.PayoutBatch.Status",
+        "PayoutPeriodStatusEnum": "payments.models.PayoutPeriod.Status",
+        "PayoutRailEnum": "payments.models.PayeeAccount.Rail",
+        "TestSignupStatusEnum": "payments.models.TestSignup.Status",
+        "TestAssignmentStatusEnum": "payments.models.TestAssignment.Status",
+        "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
     },
 }
 
