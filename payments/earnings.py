@@ -16,7 +16,7 @@ Rules (the policy decides the amount unless `amount_minor` is given):
 """
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -108,6 +108,37 @@ def earning_record(
     `amount_minor` (with `currency`) is given. Returns the Earning, or None when nothing
     is payable (no policy yet, or the policy pays zero for it).
     """
+    return earning_post(
+        tester=tester,
+        rule=rule,
+        source=source,
+        occurred_at=occurred_at,
+        params=params,
+        amount_minor=amount_minor,
+        currency=currency,
+        description=description,
+        url=url,
+    )
+
+
+@transaction.atomic
+def earning_post(
+    *,
+    tester: Tester,
+    rule: str,
+    source: models.Model,
+    occurred_at: datetime | None = None,
+    params: dict | None = None,
+    amount_minor: int | None = None,
+    currency: str | None = None,
+    description: str = "",
+    url: str = "",
+    effective_on: date | None = None,
+):
+    """earning_record with an explicit ledger day (`effective_on`, today by default).
+
+    Only payments itself (demo data, imports) sets the day; other apps call earning_record.
+    """
     if rule not in RULES:
         raise ServiceError(f"Unknown earning rule {rule!r}.", field="rule", code="unknown_rule")
     source_type, source_id = source_label(source)
@@ -149,6 +180,7 @@ def earning_record(
                 params=params,
                 description=description,
                 url=url,
+                effective_on=effective_on,
             )
     except IntegrityError:
         # Another caller recorded the same (rule, source) first: that one counts.
@@ -170,6 +202,7 @@ def _post_earning(
     params,
     description,
     url,
+    effective_on=None,
 ) -> Earning:
     program = tester.program
     payable = account_get(program=program, kind=Account.Kind.ARTIST_PAYABLE, tester=tester)
@@ -178,7 +211,7 @@ def _post_earning(
         program=program,
         kind=LedgerTransaction.Kind.EARNING,
         memo=(description or rule)[:300],
-        effective_on=timezone.localdate(),
+        effective_on=effective_on or timezone.localdate(),
     )
     earning = Earning.objects.create(
         program=program,
