@@ -5,9 +5,11 @@ from celery import shared_task
 
 @shared_task(acks_late=True)
 def period_close(period_id: int) -> None:
+    from payments.selectors import transparency_compute
     from payments.services.payouts import period_close_run
 
-    period_close_run(period_id=period_id)
+    period = period_close_run(period_id=period_id)
+    transparency_compute(program=period.program, store=True)
 
 
 @shared_task(acks_late=True)

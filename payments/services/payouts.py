@@ -97,9 +97,6 @@ def period_close_run(*, period_id: int) -> PayoutPeriod:
         )
         raise
     period.refresh_from_db()
-    from payments.selectors import transparency_compute
-
-    transparency_compute(program=period.program, store=True)
     return period
 
 
@@ -175,8 +172,8 @@ def _period_close(period: PayoutPeriod) -> None:
     PayoutPeriod.objects.filter(pk=period.pk).update(
         status=PayoutPeriod.Status.CLOSED, progress=100, closed_at=timezone.now()
     )
-    # The public figures go stale now: transparency_figures recomputes them on the next read
-    # (the close task and command also refresh them right away).
+    # The public figures go stale now: transparency_figures recomputes them on the next read;
+    # the close task and command refresh them right after this commits.
 
 
 # --- Approving and paying a batch ------------------------------------------------------------

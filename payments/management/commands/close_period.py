@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from atelier.errors import ServiceError
 from payments.money import format_minor
+from payments.selectors import transparency_compute
 from payments.services.payouts import month_parse, period_close_run, period_start
 from program.selectors import program_current
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         try:
             period = period_start(program=program, month=month_parse(month), closed_by=user)
             period = period_close_run(period_id=period.pk)
+            transparency_compute(program=program, store=True)
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         batch = period.batch
