@@ -29,6 +29,7 @@ from payments.services.ledger import (
     account_get,
     ledger_post,
     legs_check,
+    mirror_legs,
     postings_build,
     source_label,
 )
@@ -256,18 +257,7 @@ def earning_reverse(*, rule: str, source: models.Model, reason: str):
     if earning.reversed_at is not None:
         return LedgerTransaction.objects.filter(idempotency_key=key).first()
     # Mirror only this earning's legs: stipends share one transaction per month.
-    legs = [
-        Leg(
-            account=p.account,
-            amount_minor=-p.amount_minor,
-            currency=p.currency,
-            source_type=p.source_type,
-            source_id=p.source_id,
-            policy=p.policy,
-            earning=earning,
-        )
-        for p in earning.postings.select_related("account")
-    ]
+    legs = mirror_legs(earning.postings.select_related("account"), earning=earning)
     reversal = ledger_post(
         program=earning.program,
         kind=LedgerTransaction.Kind.REVERSAL,

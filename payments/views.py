@@ -179,6 +179,8 @@ def portal_onboarding_return(request):
 
 
 def _statement_response(statement: dict, fmt: str, request, template: str):
+    if fmt not in ("html", "csv", "pdf"):
+        raise Http404("Unknown format.")
     if fmt == "csv":
         return exports.statement_csv(statement)
     if fmt == "pdf":
@@ -271,6 +273,8 @@ def batch_detail(request, pk: int, fmt: str = "html"):
     batch = get_object_or_404(
         PayoutBatch.objects.select_related("period", "created_by", "approved_by"), pk=pk
     )
+    if fmt not in ("html", "csv", "pdf", "manual"):
+        raise Http404("Unknown format.")
     report = batch_report(batch=batch)
     if fmt == "csv":
         return exports.csv_response(
@@ -383,6 +387,8 @@ def reconcile(request):
 @role_required(*FINANCE)
 def year_end(request, year: int | None = None, fmt: str = "html"):
     year = year or timezone.localdate().year
+    if fmt not in ("html", "csv", "pdf"):
+        raise Http404("Unknown format.")
     report = year_end_report(program=_program(), year=year)
     headers = ["artist", "email", "country", "currency", "total", "payouts", "over_threshold"]
     rows = [

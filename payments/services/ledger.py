@@ -138,14 +138,9 @@ def ledger_post(
     return txn
 
 
-@transaction.atomic
-def ledger_reverse(
-    *, txn: LedgerTransaction, memo: str = "", effective_on: date | None = None
-) -> LedgerTransaction:
-    """Correct a transaction by posting its mirror image; the original stays untouched."""
-    if LedgerTransaction.objects.filter(reverses=txn).exists():
-        raise ServiceError("This transaction was already reversed.", code="already_reversed")
-    legs = [
+def mirror_legs(postings, *, earning: Earning | None = None) -> list[Leg]:
+    """The legs that undo `postings` (a correction never edits the originals)."""
+    return [
         Leg(
             account=p.account,
             amount_minor=-p.amount_minor,
@@ -153,10 +148,20 @@ def ledger_reverse(
             source_type=p.source_type,
             source_id=p.source_id,
             policy=p.policy,
-            earning=p.earning,
+            earning=earning or p.earning,
         )
-        for p in txn.postings.select_related("account")
+        for p in postings
     ]
+
+
+@transaction.atomic
+def ledger_reverse(
+    *, txn: LedgerTransaction, memo: str = "", effective_on: date | None = None
+) -> LedgerTransaction:
+    """Correct a transaction by posting its mirror image; the original stays untouched."""
+    if LedgerTransaction.objects.filter(reverses=txn).exists():
+        raise ServiceError("This transaction was already reversed.", code="already_reversed")
+    legs = mirror_legs(txn.postings.select_related("account", "earning"))
     return ledger_post(
         program=txn.program,
         kind=LedgerTransaction.Kind.REVERSAL,

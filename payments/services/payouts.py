@@ -6,8 +6,7 @@ up at the provider by transfer_group before sending again, so each payout is pai
 """
 
 import logging
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -304,6 +303,25 @@ def payout_pay(*, payout_id: int) -> Payout:
     return payout_mark_paid(payout=payout, provider_ref=result.provider_ref)
 
 
+def _payout_move(*, payout: Payout, kind: str, source, target, memo: str, key: str) -> None:
+    """Move the payout's amount from one account to another, once per idempotency key."""
+    common = {
+        "currency": payout.currency,
+        "source_type": "payments.payout",
+        "source_id": str(payout.pk),
+    }
+    ledger_post(
+        program=payout.batch.period.program,
+        kind=kind,
+        legs=[
+            Leg(account=source, amount_minor=-payout.amount_minor, **common),
+            Leg(account=target, amount_minor=payout.amount_minor, **common),
+        ],
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
 @transaction.atomic
 def payout_mark_paid(*, payout: Payout, provider_ref: str = "", reference: str = "") -> Payout:
     """Settle: payouts in flight → paid out. Idempotent per payout."""
@@ -313,28 +331,13 @@ def payout_mark_paid(*, payout: Payout, provider_ref: str = "", reference: str =
     if payout.status == Payout.Status.RETURNED:
         raise Conflict("This payout was returned; it cannot be marked paid.")
     program = payout.batch.period.program
-    common = {
-        "currency": payout.currency,
-        "source_type": "payments.payout",
-        "source_id": str(payout.pk),
-    }
-    ledger_post(
-        program=program,
+    _payout_move(
+        payout=payout,
         kind=LedgerTransaction.Kind.PAYOUT_SETTLE,
-        legs=[
-            Leg(
-                account=account_get(program=program, kind=Account.Kind.PAYOUTS_IN_FLIGHT),
-                amount_minor=-payout.amount_minor,
-                **common,
-            ),
-            Leg(
-                account=account_get(program=program, kind=Account.Kind.PAID_OUT),
-                amount_minor=payout.amount_minor,
-                **common,
-            ),
-        ],
+        source=account_get(program=program, kind=Account.Kind.PAYOUTS_IN_FLIGHT),
+        target=account_get(program=program, kind=Account.Kind.PAID_OUT),
         memo=f"Payout #{payout.pk} paid {provider_ref or reference}".strip(),
-        idempotency_key=f"payout_settle:{payout.pk}",
+        key=f"payout_settle:{payout.pk}",
     )
     payout.status = Payout.Status.PAID
     payout.provider_ref = provider_ref or payout.provider_ref
@@ -387,30 +390,13 @@ def payout_return(*, payout: Payout, reason: str) -> Payout:
         if payout.status == Payout.Status.PAID
         else Account.Kind.PAYOUTS_IN_FLIGHT
     )
-    common = {
-        "currency": payout.currency,
-        "source_type": "payments.payout",
-        "source_id": str(payout.pk),
-    }
-    ledger_post(
-        program=program,
+    _payout_move(
+        payout=payout,
         kind=LedgerTransaction.Kind.PAYOUT_RETURN,
-        legs=[
-            Leg(
-                account=account_get(program=program, kind=from_kind),
-                amount_minor=-payout.amount_minor,
-                **common,
-            ),
-            Leg(
-                account=account_get(
-                    program=program, kind=Account.Kind.ARTIST_PAYABLE, tester=payout.tester
-                ),
-                amount_minor=payout.amount_minor,
-                **common,
-            ),
-        ],
+        source=account_get(program=program, kind=from_kind),
+        target=account_get(program=program, kind=Account.Kind.ARTIST_PAYABLE, tester=payout.tester),
         memo=f"Payout #{payout.pk} returned: {reason}"[:300],
-        idempotency_key=f"payout_return:{payout.pk}",
+        key=f"payout_return:{payout.pk}",
     )
     payout.status = Payout.Status.RETURNED
     payout.failure_reason = reason[:2000]
@@ -455,14 +441,3 @@ def stripe_onboarding_link(*, tester: Tester, refresh_url: str, return_url: str)
         return gateway.onboarding_link(payee=payee, refresh_url=refresh_url, return_url=return_url)
     except GatewayError as exc:
         raise ServiceError(exc.message, code="provider_error", status_code=503) from exc
-
-
-def period_summary(*, period: PayoutPeriod) -> dict:
-    totals = defaultdict(int)
-    for payout in period.batch.payouts.all() if hasattr(period, "batch") else []:
-        totals[payout.currency] += payout.amount_minor
-    return dict(totals)
-
-
-def days_between(start: date, end: date) -> int:
-    return (end - start) // timedelta(days=1)

@@ -129,6 +129,7 @@ def stipends_accrue(*, program: Program, month: date) -> int:
                 ),
                 params={"active_days": active, "days_in_month": days_in_month},
                 description=f"Participation stipend {first:%B %Y}",
+                url=f"/portal/payouts/statements/{first:%Y-%m}/",
                 transaction=txn,
                 created_at=now,
             )
