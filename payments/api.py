@@ -231,7 +231,7 @@ class PeriodListView(APIView):
     def post(self, request):
         data = s.ClosePeriodInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        from payments.tasks import period_close
+        from payments.tasks import enqueue_on_commit, period_close
 
         with transaction.atomic():
             period = period_start(
@@ -239,7 +239,7 @@ class PeriodListView(APIView):
                 month=month_parse(data.validated_data["month"]),
                 closed_by=request.user,
             )
-            transaction.on_commit(lambda: period_close.delay(period.pk))
+            enqueue_on_commit(period_close, period.pk)
         return Response(s.PeriodSerializer(period).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -275,11 +275,11 @@ class BatchPayView(APIView):
         summary="Pay an approved batch (runs in the background)",
     )
     def post(self, request, pk: int):
-        from payments.tasks import batch_pay
+        from payments.tasks import batch_pay, enqueue_on_commit
 
         with transaction.atomic():
             batch = batch_pay_start(batch=get_object_or_404(PayoutBatch, pk=pk), actor=request.user)
-            transaction.on_commit(lambda: batch_pay.delay(batch.pk))
+            enqueue_on_commit(batch_pay, batch.pk)
         return Response(s.BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
 

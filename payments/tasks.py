@@ -1,6 +1,25 @@
 """Celery tasks take ids, re-fetch and call a service; each is safe to run twice."""
 
+import logging
+
 from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Send `task` once the transaction commits. If the broker cannot take it, run it here
+    rather than leave a period or batch stuck (the work is idempotent either way)."""
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("Broker refused %s%s; running it in-process", task.name, args)
+            task.apply(args=args)
+
+    transaction.on_commit(send)
 
 
 @shared_task(acks_late=True)

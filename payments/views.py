@@ -247,9 +247,9 @@ def finance_console(request):
                         month=month_parse(form.cleaned_data["month"]),
                         closed_by=request.user,
                     )
-                    from payments.tasks import period_close
+                    from payments.tasks import enqueue_on_commit, period_close
 
-                    transaction.on_commit(lambda: period_close.delay(period.pk))
+                    enqueue_on_commit(period_close, period.pk)
             except ServiceError as exc:
                 form.add_error("month", exc.message)
             else:
@@ -344,9 +344,9 @@ def batch_pay_view(request, pk: int):
     try:
         with transaction.atomic():
             batch_pay_start(batch=batch, actor=request.user)
-            from payments.tasks import batch_pay
+            from payments.tasks import batch_pay, enqueue_on_commit
 
-            transaction.on_commit(lambda: batch_pay.delay(batch.pk))
+            enqueue_on_commit(batch_pay, batch.pk)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
