@@ -9,7 +9,7 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from payments.models import (
     PayoutPeriod,
     Posting,
 )
-from payments.services.ledger import Leg, account_get, ledger_post, postings_build
+from payments.services.ledger import Leg, account_get, ledger_post
 from payments.services.stipends import month_bounds, stipends_accrue
 from program.access.audit import audit_record
 from program.models import Program, Tester
@@ -104,75 +104,101 @@ def _period_close(period: PayoutPeriod) -> None:
     program = period.program
     first, last = month_bounds(period.month)
     stipends_accrue(program=program, month=first)
-    threshold = settings.PAYMENTS_MIN_PAYOUT_MINOR
-    rows = (
-        Posting.objects.filter(
-            account__program=program,
-            account__kind=Account.Kind.ARTIST_PAYABLE,
-            effective_on__lte=last,
-        )
-        .values("account_id", "currency")
-        .annotate(total=Sum("amount_minor"))
-    )
-    due = [(r["account_id"], r["currency"], r["total"]) for r in rows if r["total"] >= threshold]
-    accounts = {
-        a.pk: a for a in Account.objects.filter(pk__in={d[0] for d in due}).select_related("tester")
-    }
-    payees = {
-        p.tester_id: p
-        for p in PayeeAccount.objects.filter(tester_id__in={a.tester_id for a in accounts.values()})
-    }
     batch = PayoutBatch.objects.create(period=period, created_by=period.closed_by)
-    now = timezone.now()
-    payouts = Payout.objects.bulk_create(
-        [
-            Payout(
-                batch=batch,
-                tester_id=accounts[account_id].tester_id,
-                amount_minor=total,
-                currency=currency,
-                rail=(
-                    payees[accounts[account_id].tester_id].rail
-                    if accounts[account_id].tester_id in payees
-                    else rail_default(accounts[account_id].tester)
-                ),
-                created_at=now,
-                updated_at=now,
-            )
-            for account_id, currency, total in due
-        ]
-    )
-    if payouts:
-        in_flight = account_get(program=program, kind=Account.Kind.PAYOUTS_IN_FLIGHT)
-        payable_by_tester = {a.tester_id: a for a in accounts.values()}
-        txn = LedgerTransaction.objects.create(
-            program=program,
-            kind=LedgerTransaction.Kind.PAYOUT_RESERVE,
-            memo=f"Payout batch #{batch.pk} for {period.label}",
-            effective_on=last,
-            idempotency_key=f"batch_reserve:{batch.pk}",
-        )
-        legs = []
-        for payout in payouts:
-            common = {
-                "currency": payout.currency,
-                "source_type": "payments.payout",
-                "source_id": str(payout.pk),
-            }
-            legs.append(
-                Leg(
-                    account=payable_by_tester[payout.tester_id],
-                    amount_minor=-payout.amount_minor,
-                    **common,
-                )
-            )
-            legs.append(Leg(account=in_flight, amount_minor=payout.amount_minor, **common))
-        Posting.objects.bulk_create(postings_build(txn, legs), batch_size=2000)
+    _payouts_draft(batch=batch, last=last)
     PayoutPeriod.objects.filter(pk=period.pk).update(
         status=PayoutPeriod.Status.CLOSED, progress=100, closed_at=timezone.now()
     )
     # The public figures go stale now: transparency_figures recomputes them on the next read;
     # the close task and command refresh them right after this commits.
+
+
+def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
+    """Set-based: one payout per artist and currency whose payable balance at `last` reaches the
+    minimum, and one reserving transaction moving each (payable → in flight).
+
+    Two INSERT … SELECT statements do it inside the database, so the cost is the aggregate over
+    the postings plus the rows written, with a constant number of queries. Each payout's two
+    legs are equal and opposite, so the transaction balances per currency by construction.
+    """
+    program = batch.period.program
+    now = timezone.now()
+    in_flight = account_get(program=program, kind=Account.Kind.PAYOUTS_IN_FLIGHT)
+    txn = LedgerTransaction.objects.create(
+        program=program,
+        kind=LedgerTransaction.Kind.PAYOUT_RESERVE,
+        memo=f"Payout batch #{batch.pk} for {batch.period.label}",
+        effective_on=last,
+        idempotency_key=f"batch_reserve:{batch.pk}",
+    )
+    countries = [c.upper() for c in settings.PAYMENTS_STRIPE_COUNTRIES] or [""]
+    marks = ", ".join(["%s"] * len(countries))
+    t = {
+        "posting": Posting._meta.db_table,
+        "account": Account._meta.db_table,
+        "payout": Payout._meta.db_table,
+        "payee": PayeeAccount._meta.db_table,
+        "tester": Tester._meta.db_table,
+    }
+    payable = Account.Kind.ARTIST_PAYABLE.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {t["payout"]} (batch_id, tester_id, amount_minor, currency, rail, status,
+                attempts, provider_ref, reference, failure_reason, created_at, updated_at)
+            SELECT %s, a.tester_id, SUM(p.amount_minor), p.currency,
+                COALESCE(MAX(pa.rail), CASE WHEN MAX(t.country) IN ({marks})
+                    THEN 'stripe' ELSE 'manual' END),
+                'pending', 0, '', '', '', %s, %s
+            FROM {t["posting"]} p
+            JOIN {t["account"]} a ON a.id = p.account_id
+            JOIN {t["tester"]} t ON t.id = a.tester_id
+            LEFT JOIN {t["payee"]} pa ON pa.tester_id = a.tester_id
+            WHERE a.program_id = %s AND a.kind = %s AND p.effective_on <= %s
+            GROUP BY a.tester_id, p.currency
+            HAVING SUM(p.amount_minor) >= %s
+            """,  # noqa: S608 - table names from model meta; values are parameters
+            [
+                batch.pk,
+                *countries,
+                now,
+                now,
+                program.pk,
+                payable,
+                last,
+                settings.PAYMENTS_MIN_PAYOUT_MINOR,
+            ],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {t["posting"]} (transaction_id, account_id, amount_minor, currency,
+                effective_on, source_type, source_id, created_at)
+            SELECT %s, a.id, -po.amount_minor, po.currency, %s, 'payments.payout',
+                CAST(po.id AS TEXT), %s
+            FROM {t["payout"]} po
+            JOIN {t["account"]} a ON a.tester_id = po.tester_id AND a.program_id = %s
+                AND a.kind = %s
+            WHERE po.batch_id = %s
+            UNION ALL
+            SELECT %s, %s, po.amount_minor, po.currency, %s, 'payments.payout',
+                CAST(po.id AS TEXT), %s
+            FROM {t["payout"]} po
+            WHERE po.batch_id = %s
+            """,  # noqa: S608
+            [
+                txn.pk,
+                last,
+                now,
+                program.pk,
+                payable,
+                batch.pk,
+                txn.pk,
+                in_flight.pk,
+                last,
+                now,
+                batch.pk,
+            ],
+        )
 
 
 # --- Approving and paying a batch ------------------------------------------------------------

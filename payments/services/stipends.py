@@ -8,12 +8,12 @@ import calendar
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from payments.models import Account, Earning, LedgerTransaction, Posting
 from payments.money import div_round
-from payments.services.ledger import Leg, account_get, legs_check, payable_accounts
+from payments.services.ledger import account_get, payable_accounts
 from payments.services.policy import policy_in_force
 from program.models import Program, Tester, TesterStatusChange
 
@@ -136,38 +136,51 @@ def stipends_accrue(*, program: Program, month: date) -> int:
             for tid, (amount, active) in amounts.items()
         ]
     )
-    payables = payable_accounts(program=program, tester_ids=amounts)
+    payable_accounts(program=program, tester_ids=amounts)
     expense = account_get(program=program, kind=Account.Kind.PROGRAM_EXPENSE)
-    legs = []
-    for earning in earnings:
-        common = {
-            "currency": earning.currency,
-            "source_type": SOURCE_TYPE,
-            "source_id": earning.source_id,
-            "policy": policy,
-            "earning": earning,
-        }
-        legs.append(
-            Leg(account=payables[earning.tester_id], amount_minor=earning.amount_minor, **common)
-        )
-        legs.append(Leg(account=expense, amount_minor=-earning.amount_minor, **common))
-    legs_check(legs)
-    Posting.objects.bulk_create(
-        [
-            Posting(
-                transaction=txn,
-                account=leg.account,
-                amount_minor=leg.amount_minor,
-                currency=leg.currency,
-                effective_on=last,
-                policy=leg.policy,
-                source_type=leg.source_type,
-                source_id=leg.source_id,
-                earning=leg.earning,
-                created_at=now,
-            )
-            for leg in legs
-        ],
-        batch_size=2000,
-    )
+    _stipend_postings(txn=txn, expense=expense, when=now)
     return len(earnings)
+
+
+def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetime) -> None:
+    """Both legs of every stipend in `txn`, derived in the database from the earnings.
+
+    Each earning gives +amount on the artist's payable account and -amount on program expense,
+    so the transaction balances per currency by construction.
+    """
+    t = {
+        "posting": Posting._meta.db_table,
+        "earning": Earning._meta.db_table,
+        "account": Account._meta.db_table,
+    }
+    columns = (
+        "transaction_id, account_id, amount_minor, currency, effective_on, policy_id, "
+        "source_type, source_id, earning_id, created_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {t["posting"]} ({columns})
+            SELECT e.transaction_id, a.id, e.amount_minor, e.currency, %s, e.policy_id,
+                e.source_type, e.source_id, e.id, %s
+            FROM {t["earning"]} e
+            JOIN {t["account"]} a ON a.tester_id = e.tester_id AND a.program_id = e.program_id
+                AND a.kind = %s
+            WHERE e.transaction_id = %s
+            UNION ALL
+            SELECT e.transaction_id, %s, -e.amount_minor, e.currency, %s, e.policy_id,
+                e.source_type, e.source_id, e.id, %s
+            FROM {t["earning"]} e
+            WHERE e.transaction_id = %s
+            """,  # noqa: S608 - table names from model meta; values are parameters
+            [
+                txn.effective_on,
+                when,
+                Account.Kind.ARTIST_PAYABLE.value,
+                txn.pk,
+                expense.pk,
+                txn.effective_on,
+                when,
+                txn.pk,
+            ],
+        )
