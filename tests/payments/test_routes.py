@@ -296,3 +296,75 @@ def test_session_web_signup(assignment, artist):
     response = web(artist.user).post(f"/portal/sessions/{assignment.pk}/signup/")
     assert response.status_code == 302
     assert TestAssignment.objects.get().signups.count() == 1
+
+
+ARTIST_API = [
+    ("get", "/api/payments/me/"),
+    ("get", "/api/payments/me/payouts/"),
+    ("get", "/api/payments/me/signups/"),
+    ("get", "/api/payments/me/statements/2026-01/"),
+    ("post", "/api/payments/me/onboarding/"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "url"), ARTIST_API)
+def test_api_artist_routes_refuse_anonymous_and_staff(
+    method, url, program, curator, finance_user, program_staff, api_client
+):
+    assert getattr(api_client, method)(url).status_code == 401
+    for user in (curator, finance_user, program_staff):
+        assert getattr(client_for(user), method)(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_sessions_list_for_artists_and_program_staff_only(
+    assignment, artist, curator, finance_user, program_staff, api_client
+):
+    assert api_client.get("/api/payments/sessions/").status_code == 401
+    assert client_for(curator).get("/api/payments/sessions/").status_code == 403
+    assert client_for(finance_user).get("/api/payments/sessions/").status_code == 403
+    assert (
+        client_for(artist.user).get("/api/payments/sessions/").json()[0]["title"]
+        == "Stress-test motion"
+    )
+    denied = client_for(artist.user).post("/api/payments/sessions/", {"title": "x"})
+    assert denied.status_code == 403
+    assert client_for(program_staff).get("/api/payments/sessions/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_web_artist_cannot_log_hours_on_another_artists_signup(assignment, artist, other_artist):
+    from payments.services.sessions import signup_create
+
+    signup = signup_create(assignment=assignment, tester=artist)
+    response = web(other_artist.user).post(
+        f"/portal/sessions/signups/{signup.pk}/log/", {"minutes": 60, "report": "mine now"}
+    )
+    assert response.status_code == 404
+    signup.refresh_from_db()
+    assert signup.logged_minutes is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portal/payouts/",
+        "/portal/payouts/statements/2026-01/",
+        "/portal/payouts/onboarding/return/",
+    ],
+)
+def test_artist_pages_refuse_staff(path, program, curator, finance_user, program_staff):
+    assert web().get(path).status_code == 302
+    for user in (curator, finance_user, program_staff):
+        assert web(user).get(path).status_code == 403
+
+
+@pytest.mark.django_db
+def test_unknown_export_format_is_404(batch, artist, finance_user):
+    assert web(finance_user).get(f"/staff/payments/batches/{batch.pk}/xls/").status_code == 404
+    assert (
+        web(artist.user).get(f"/portal/payouts/statements/{last_month():%Y-%m}/xls/").status_code
+        == 404
+    )
