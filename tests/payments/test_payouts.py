@@ -385,3 +385,23 @@ def test_transfer_events_out_of_order_settle_then_return_the_payout(
     payable = account_get(program=program, kind=Account.Kind.ARTIST_PAYABLE, tester=artist)
     assert account_balance(payable, "USD") == 5000  # owed again
     assert account_balance(account_get(program=program, kind=Account.Kind.PAID_OUT), "USD") == 0
+
+
+@pytest.mark.django_db
+def test_bank_payout_failed_is_shown_to_the_artist(client, artist, fake_stripe):
+    payee = stripe_payee(artist, fake_stripe)
+    event = fake_stripe.event(
+        "payout.failed",
+        {"id": "po_1", "object": "payout", "status": "failed"},
+        account=payee.stripe_account_id,
+    )
+    assert post_event(client, fake_stripe, event)[0].status_code == 200
+    payee.refresh_from_db()
+    assert payee.last_bank_payout_status == "failed"
+    assert artist.user.notifications.filter(kind="payments.bank_payout_failed").exists()
+    paid = fake_stripe.event(
+        "payout.paid", {"id": "po_2", "object": "payout"}, account=payee.stripe_account_id
+    )
+    post_event(client, fake_stripe, paid)
+    payee.refresh_from_db()
+    assert payee.last_bank_payout_status == "paid"
