@@ -76,6 +76,28 @@ def _lowered(old: CompensationPolicy, new: dict) -> list[str]:
     return lowered
 
 
+def _policy_announce(policy: CompensationPolicy) -> None:
+    """Tell every current tester in the portal (one insert), before the version takes effect."""
+    from program.models import Notification, Tester
+
+    users = Tester.objects.filter(
+        program=policy.program, status__in=[Tester.Status.ACTIVE, Tester.Status.SUSPENDED]
+    ).values_list("user_id", flat=True)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                kind="payments.policy_published",
+                title=f"Compensation policy v{policy.version} published",
+                body=f"It takes effect {policy.effective_from:%Y-%m-%d %H:%M %Z}. "
+                f"{policy.summary}".strip(),
+                url="/compensation/",
+            )
+            for user_id in users
+        ]
+    )
+
+
 @transaction.atomic
 def policy_publish(
     *,
@@ -160,6 +182,7 @@ def policy_publish(
         summary=summary,
         **values,
     )
+    _policy_announce(policy)
     audit_record(
         action="payments.policy_published",
         actor=published_by,

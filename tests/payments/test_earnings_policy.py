@@ -202,3 +202,12 @@ def test_suspended_days_do_not_count(program, artist):
         )
         == 11
     )
+
+
+@pytest.mark.django_db
+def test_publishing_a_policy_tells_current_testers(program, program_staff, artist):
+    policy_for(
+        program, by=program_staff, effective_from=timezone.now() + datetime.timedelta(days=7)
+    )
+    notice = artist.user.notifications.get(kind="payments.policy_published")
+    assert notice.url == "/compensation/" and "v1" in notice.title
