@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from payments.models import PayeeAccount
 from payments.money import CURRENCY_CHOICES
-from payments.services.policy import FEEDBACK_KINDS, SEVERITIES
+from payments.services.policy import FEEDBACK_KINDS, RATE_FIELDS, SEVERITIES
 
 
 class PolicyForm(forms.Form):
@@ -36,16 +36,7 @@ class PolicyForm(forms.Form):
                         severity
                     )
         if initial_policy is not None:
-            for name in (
-                "currency",
-                "stipend_monthly_minor",
-                "duplicate_share_bp",
-                "film_shortlisted_minor",
-                "film_selected_minor",
-                "screening_fee_minor",
-                "session_hourly_minor",
-                "pay_floor_hourly_minor",
-            ):
+            for name in ("currency", *RATE_FIELDS):
                 self.fields[name].initial = getattr(initial_policy, name)
 
     def service_kwargs(self) -> dict:
