@@ -37,8 +37,12 @@ def _months_back(today: datetime.date, n: int) -> datetime.date:
     return month
 
 
-def seed(context) -> None:
+def seed_policy(context) -> None:
+    """Publish the demo policy if the program has none. Apps that seed paid work (feedback,
+    films) can call this first so their earning_record calls find a policy in force."""
     program, staff = context.program, context.staff
+    if program.policies.exists():
+        return
     start = timezone.make_aware(datetime.datetime.combine(program.starts_on, datetime.time()))
     policy_publish(
         program=program,
@@ -55,6 +59,11 @@ def seed(context) -> None:
         session_hourly_minor=3000,
         pay_floor_hourly_minor=2500,
     )
+
+
+def seed(context) -> None:
+    program, staff = context.program, context.staff
+    seed_policy(context)
     active = [t for t in context.artists if t.status == Tester.Status.ACTIVE and t.joined_at]
     # Everyone starts on manual bank transfer; artists can switch to Stripe on their Payouts page.
     PayeeAccount.objects.bulk_create(
