@@ -223,6 +223,13 @@ SPECTACULAR_SETTINGS = {
         "QuarantineRuleEnum": "program.access.models.TokenQuarantine.Rule",
         "SecurityFlagKindEnum": "program.access.models.SecurityFlag.Kind",
         "JobStatusEnum": "generation.models.GenerationJob.Status",
+        "PayoutStatusEnum": "payments.models.Payout.Status",
+        "PayoutBatchStatusEnum": "payments.models.PayoutBatch.Status",
+        "PayoutPeriodStatusEnum": "payments.models.PayoutPeriod.Status",
+        "PayoutRailEnum": "payments.models.PayeeAccount.Rail",
+        "TestSignupStatusEnum": "payments.models.TestSignup.Status",
+        "TestAssignmentStatusEnum": "payments.models.TestAssignment.Status",
+        "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
     },
 }
 
@@ -362,3 +369,55 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+
+# --- Payments ---------------------------------------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# Comma-separated; more than one while a webhook secret is being rotated.
+STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRETS", default=[])
+STRIPE_WEBHOOK_TOLERANCE_S = env.int("STRIPE_WEBHOOK_TOLERANCE_S", default=300)
+STRIPE_TIMEOUT_S = env.int("STRIPE_TIMEOUT_S", default=30)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Countries Stripe Connect can pay out to; artists elsewhere get the manual bank transfer rail.
+PAYMENTS_STRIPE_COUNTRIES = env.list(
+    "PAYMENTS_STRIPE_COUNTRIES",
+    default=[
+        "US",
+        "CA",
+        "GB",
+        "FR",
+        "DE",
+        "ES",
+        "IT",
+        "NL",
+        "BE",
+        "IE",
+        "PT",
+        "AT",
+        "SE",
+        "DK",
+        "FI",
+        "NO",
+        "CH",
+        "PL",
+        "CZ",
+        "JP",
+        "AU",
+        "NZ",
+        "SG",
+        "HK",
+        "MX",
+        "BR",
+    ],
+)
+PAYMENTS_GATEWAYS = {
+    "stripe": "payments.gateways.stripe_connect.StripeConnectGateway",
+    "manual": "payments.gateways.manual.ManualGateway",
+    "demo": "payments.gateways.manual.DemoGateway",
+}
+# Balances below this (minor units of the payout currency) carry over to the next period.
+PAYMENTS_MIN_PAYOUT_MINOR = env.int("PAYMENTS_MIN_PAYOUT_MINOR", default=1000)
+# Yearly total (minor units) above which an artist is listed for tax forms (US 1099: $600).
+PAYMENTS_TAX_THRESHOLD_MINOR = env.int("PAYMENTS_TAX_THRESHOLD_MINOR", default=60000)
+# The transparency report hides per-artist statistics below this many paid artists.
+PAYMENTS_TRANSPARENCY_MIN_ARTISTS = env.int("PAYMENTS_TRANSPARENCY_MIN_ARTISTS", default=5)

@@ -6,7 +6,15 @@ from django.test import override_settings
 from program import demo
 
 # Apps that add demo data, in dependency order. Each may define demo.seed(context).
-DEMO_APPS = ("program.access", "generation", "program.feedback", "program.films", "payments")
+# The pay policy comes first so that paid work seeded by later apps earns under it.
+DEMO_APPS = (
+    "payments.demo:seed_policy",
+    "program.access",
+    "generation",
+    "program.feedback",
+    "program.films",
+    "payments",
+)
 
 
 class Command(BaseCommand):
@@ -22,13 +30,16 @@ class Command(BaseCommand):
         if context is None:
             self.stdout.write("Demo data already present; nothing changed.")
             return
-        for app in DEMO_APPS:
+        for entry in DEMO_APPS:
+            module_name, _, function = entry.partition(":")
+            if not function:
+                module_name, function = f"{module_name}.demo", "seed"
             try:
-                module = import_module(f"{app}.demo")
+                module = import_module(module_name)
             except ModuleNotFoundError:
                 continue
-            module.seed(context)
-            self.stdout.write(f"  seeded {app}")
+            getattr(module, function)(context)
+            self.stdout.write(f"  seeded {entry}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo program '{context.program.name}' with {len(context.artists)} testers."

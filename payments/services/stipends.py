@@ -1,0 +1,186 @@
+"""Monthly participation stipend, pro-rated by the days a tester was active.
+
+A tester's active days come from their status history (TesterStatusChange) and joined_at.
+A program pause does not change a tester's status, so paused days keep accruing.
+"""
+
+import calendar
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from payments.models import Account, Earning, LedgerTransaction, Posting
+from payments.money import div_round
+from payments.services.ledger import account_get, payable_accounts
+from payments.services.policy import policy_in_force
+from program.models import Program, Tester, TesterStatusChange
+
+RULE = "stipend.month"
+SOURCE_TYPE = "payments.stipend"
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def active_days(
+    *, tester: Tester, changes: list[TesterStatusChange], first: date, last: date
+) -> int:
+    """Days in [first, last] on which the tester was active at any time."""
+    intervals: list[tuple[date, date]] = []
+    if changes:
+        start = None
+        for change in sorted(changes, key=lambda c: (c.created_at, c.pk)):
+            if change.to_status == Tester.Status.ACTIVE and start is None:
+                start = _local_day(change.created_at)
+            elif change.to_status != Tester.Status.ACTIVE and start is not None:
+                intervals.append((start, _local_day(change.created_at)))
+                start = None
+        if start is not None:
+            intervals.append((start, last))
+    elif tester.status == Tester.Status.ACTIVE and tester.joined_at:
+        intervals.append((_local_day(tester.joined_at), last))
+    days: set[date] = set()
+    for start, end in intervals:
+        day = max(start, first)
+        while day <= min(end, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return len(days)
+
+
+def stipend_source_id(tester_id: int, month: date) -> str:
+    return f"{tester_id}:{month:%Y-%m}"
+
+
+@transaction.atomic
+def stipends_accrue(*, program: Program, month: date) -> int:
+    """Accrue every tester's stipend for `month` in a few bulk queries. Idempotent per tester.
+
+    The rate is the policy version in force at the end of the month (the stipend is earned
+    over the month; a retroactive raise applies, a cut never does). Returns rows created.
+    """
+    first, last = month_bounds(month)
+    period_end = timezone.make_aware(
+        datetime.combine(last + timedelta(days=1), datetime.min.time())
+    )
+    policy = policy_in_force(program=program, at=period_end - timedelta(microseconds=1))
+    if policy is None or policy.stipend_monthly_minor == 0:
+        return 0
+    testers = list(
+        Tester.objects.filter(program=program, joined_at__isnull=False, joined_at__lt=period_end)
+    )
+    done = set(
+        Earning.objects.filter(
+            rule=RULE,
+            source_type=SOURCE_TYPE,
+            program=program,
+            source_id__endswith=f":{first:%Y-%m}",
+        ).values_list("tester_id", flat=True)
+    )
+    changes: dict[int, list] = defaultdict(list)
+    for change in TesterStatusChange.objects.filter(tester__program=program).only(
+        "tester_id", "to_status", "created_at"
+    ):
+        changes[change.tester_id].append(change)
+    days_in_month = (last - first).days + 1
+    amounts = {}
+    for tester in testers:
+        if tester.pk in done:
+            continue
+        active = active_days(tester=tester, changes=changes[tester.pk], first=first, last=last)
+        amount = div_round(policy.stipend_monthly_minor * active, days_in_month)
+        if amount > 0:
+            amounts[tester.pk] = (amount, active)
+    if not amounts:
+        return 0
+    money = policy.money
+    txn = LedgerTransaction.objects.create(
+        program=program,
+        kind=LedgerTransaction.Kind.EARNING,
+        memo=f"Stipends {first:%Y-%m}",
+        effective_on=last,
+        idempotency_key=None,
+    )
+    now = timezone.now()
+    earnings = Earning.objects.bulk_create(
+        [
+            Earning(
+                program=program,
+                tester_id=tid,
+                rule=RULE,
+                source_type=SOURCE_TYPE,
+                source_id=stipend_source_id(tid, first),
+                occurred_at=period_end - timedelta(seconds=1),
+                amount_minor=amount,
+                currency=policy.currency,
+                policy=policy,
+                rate_label=(
+                    f"Stipend {money(policy.stipend_monthly_minor)}/month x "
+                    f"{active}/{days_in_month} active days"
+                ),
+                params={"active_days": active, "days_in_month": days_in_month},
+                description=f"Participation stipend {first:%B %Y}",
+                url=f"/portal/payouts/statements/{first:%Y-%m}/",
+                transaction=txn,
+                created_at=now,
+            )
+            for tid, (amount, active) in amounts.items()
+        ]
+    )
+    payable_accounts(program=program, tester_ids=amounts)
+    expense = account_get(program=program, kind=Account.Kind.PROGRAM_EXPENSE)
+    _stipend_postings(txn=txn, expense=expense, when=now)
+    return len(earnings)
+
+
+def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetime) -> None:
+    """Both legs of every stipend in `txn`, derived in the database from the earnings.
+
+    Each earning gives +amount on the artist's payable account and -amount on program expense,
+    so the transaction balances per currency by construction.
+    """
+    t = {
+        "posting": Posting._meta.db_table,
+        "earning": Earning._meta.db_table,
+        "account": Account._meta.db_table,
+    }
+    columns = (
+        "transaction_id, account_id, amount_minor, currency, effective_on, policy_id, "
+        "source_type, source_id, earning_id, created_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {t["posting"]} ({columns})
+            SELECT e.transaction_id, a.id, e.amount_minor, e.currency, %s, e.policy_id,
+                e.source_type, e.source_id, e.id, %s
+            FROM {t["earning"]} e
+            JOIN {t["account"]} a ON a.tester_id = e.tester_id AND a.program_id = e.program_id
+                AND a.kind = %s
+            WHERE e.transaction_id = %s
+            UNION ALL
+            SELECT e.transaction_id, %s, -e.amount_minor, e.currency, %s, e.policy_id,
+                e.source_type, e.source_id, e.id, %s
+            FROM {t["earning"]} e
+            WHERE e.transaction_id = %s
+            """,  # noqa: S608 - table names from model meta; values are parameters
+            [
+                txn.effective_on,
+                when,
+                Account.Kind.ARTIST_PAYABLE.value,
+                txn.pk,
+                expense.pk,
+                txn.effective_on,
+                when,
+                txn.pk,
+            ],
+        )

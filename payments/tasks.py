@@ -1,0 +1,46 @@
+"""Celery tasks take ids, re-fetch and call a service; each is safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Send `task` once the transaction commits. If the broker cannot take it, run it here
+    rather than leave a period or batch stuck (the work is idempotent either way)."""
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("Broker refused %s%s; running it in-process", task.name, args)
+            task.apply(args=args)
+
+    transaction.on_commit(send)
+
+
+@shared_task(acks_late=True)
+def period_close(period_id: int) -> None:
+    from payments.selectors import transparency_compute
+    from payments.services.payouts import period_close_run
+
+    period = period_close_run(period_id=period_id)
+    transparency_compute(program=period.program, store=True)
+
+
+@shared_task(acks_late=True)
+def batch_pay(batch_id: int) -> None:
+    from payments.services.payouts import batch_pay_run
+
+    batch_pay_run(batch_id=batch_id)
+
+
+@shared_task
+def transparency_refresh(program_id: int) -> None:
+    from payments.selectors import transparency_compute
+    from program.models import Program
+
+    transparency_compute(program=Program.objects.get(pk=program_id), store=True)
