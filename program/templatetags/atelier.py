@@ -19,3 +19,9 @@ def country_name(code: str) -> str:
 @register.filter
 def status_class(status: str) -> str:
     return f"badge badge-{status}"
+
+
+@register.filter
+def humanize_key(value: str) -> str:
+    """`first_response` → `First response`."""
+    return str(value).replace("_", " ").capitalize()
