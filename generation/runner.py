@@ -73,7 +73,7 @@ def pipeline_for(spec: registry.ModelSpec):
 
     device, dtype = device_and_dtype()
     started = time.monotonic()
-    pipe = DiffusionPipeline.from_pretrained(str(spec.path), torch_dtype=dtype)
+    pipe = DiffusionPipeline.from_pretrained(str(spec.path), dtype=dtype)
     if settings.GENERATION_CPU_OFFLOAD and device == "cuda":
         pipe.enable_model_cpu_offload()
     else:
