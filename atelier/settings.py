@@ -292,6 +292,8 @@ GENERATION_MAX_GUIDANCE = env.float("GENERATION_MAX_GUIDANCE", default=20.0)
 GENERATION_PROGRESS_INTERVAL = env.float("GENERATION_PROGRESS_INTERVAL", default=0.5)
 GENERATION_WORKER_STALE_SECONDS = env.int("GENERATION_WORKER_STALE_SECONDS", default=60)
 GENERATION_FAIRSHARE_HOURS = env.int("GENERATION_FAIRSHARE_HOURS", default=24)
+# libx264 preset for the MP4: faster presets make bigger files at the same quality (CRF 20).
+GENERATION_X264_PRESET = env.str("GENERATION_X264_PRESET", default="ultrafast")
 GENERATION_ASSET_DAYS = env.int("GENERATION_ASSET_DAYS", default=0)  # 0: assets never expire
 # Lets prompts such as "[[simulate:oom]]" inject faults; only the test and bench workers set it.
 GENERATION_FAULT_INJECTION = env.bool("GENERATION_FAULT_INJECTION", default=False)

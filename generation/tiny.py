@@ -6,6 +6,8 @@ config. The output of such a model is noise; `atelier.json` says so and the UI s
 
 Presets:
 - tiny: a few hundred kilobytes (diffusers' own fast-test sizes); a job takes well under a second.
+- small (LTX only): the tiny VAE with a wider, deeper transformer (8 layers of 512), so that
+  denoising dominates the run time as it does in real models; the CPU benchmark uses it.
 - full (LTX only): the real LTX-Video transformer and VAE architecture with random weights and
   a small text encoder of the same width; used by the benchmark on a GPU, where speed does not
   depend on the weight values.
@@ -91,6 +93,7 @@ def build_tokenizer():
 
 
 def _text_encoder(*, vocab_size: int, width: int, umt5: bool, full: bool):
+    """One T5 layer of the transformer's caption width (large only for the full preset)."""
     if umt5:
         from transformers import UMT5Config as Config
         from transformers import UMT5EncoderModel as Encoder
@@ -110,28 +113,30 @@ def _text_encoder(*, vocab_size: int, width: int, umt5: bool, full: bool):
     return Encoder(config)
 
 
-def _ltx(full: bool, vocab_size: int):
+def _ltx(preset: str, vocab_size: int):
     from diffusers import (
         AutoencoderKLLTXVideo,
         FlowMatchEulerDiscreteScheduler,
         LTXVideoTransformer3DModel,
     )
 
-    if full:
+    if preset == "full":
         transformer = LTXVideoTransformer3DModel()  # the LTX-Video 0.9 architecture
         vae = AutoencoderKLLTXVideo()
         text_encoder = _text_encoder(vocab_size=vocab_size, width=4096, umt5=False, full=True)
     else:
+        small = preset == "small"
+        width = 512 if small else 32
         transformer = LTXVideoTransformer3DModel(
             in_channels=8,
             out_channels=8,
             patch_size=1,
             patch_size_t=1,
-            num_attention_heads=4,
-            attention_head_dim=8,
-            cross_attention_dim=32,
-            num_layers=1,
-            caption_channels=32,
+            num_attention_heads=8 if small else 4,
+            attention_head_dim=64 if small else 8,
+            cross_attention_dim=width,
+            num_layers=8 if small else 1,
+            caption_channels=width,
         )
         # Same compression as the real VAE (32 in space, 8 in time) with 8 channels per block.
         vae = AutoencoderKLLTXVideo(
@@ -149,7 +154,7 @@ def _ltx(full: bool, vocab_size: int):
             patch_size_t=1,
             timestep_conditioning=False,
         )
-        text_encoder = _text_encoder(vocab_size=vocab_size, width=32, umt5=False, full=False)
+        text_encoder = _text_encoder(vocab_size=vocab_size, width=width, umt5=False, full=False)
     scheduler = FlowMatchEulerDiscreteScheduler()
     return "LTXPipeline", {
         "transformer": transformer,
@@ -159,11 +164,11 @@ def _ltx(full: bool, vocab_size: int):
     }
 
 
-def _wan(full: bool, vocab_size: int):
+def _wan(preset: str, vocab_size: int):
     from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
 
-    if full:
-        raise ValueError("The full preset exists for the LTX family only.")
+    if preset != "tiny":
+        raise ValueError(f"The {preset} preset exists for the LTX family only.")
     vae = AutoencoderKLWan(
         base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
         temperal_downsample=[False, True, True],
@@ -199,6 +204,9 @@ TINY_LIMITS = {
 }  # fmt: skip
 
 
+PRESETS = ("tiny", "small", "full")
+
+
 def build_tiny_model(path: Path, *, family: str, preset: str = "tiny", seed: int = 0) -> Path:
     """Write a random model of `family` ("ltx" or "wan") to `path` with save_pretrained."""
     import diffusers
@@ -209,7 +217,9 @@ def build_tiny_model(path: Path, *, family: str, preset: str = "tiny", seed: int
         raise ValueError(f"Unknown family {family!r}; choose from {sorted(builders)}.")
     torch.manual_seed(seed)
     tokenizer, vocab_size = build_tokenizer()
-    pipeline_class, components = builders[family](preset == "full", vocab_size)
+    if preset not in PRESETS:
+        raise ValueError(f"Unknown preset {preset!r}; choose from {PRESETS}.")
+    pipeline_class, components = builders[family](preset, vocab_size)
     pipe = getattr(diffusers, pipeline_class)(tokenizer=tokenizer, **components)
     if preset == "full":
         pipe.to(torch.bfloat16)

@@ -14,9 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--family", choices=["ltx", "wan"], default="ltx")
         parser.add_argument(
             "--preset",
-            choices=["tiny", "full"],
+            choices=["tiny", "small", "full"],
             default="tiny",
-            help="full: the real LTX-Video architecture with random weights (for GPU benchmarks)",
+            help="small: CPU benchmark size; full: the real LTX-Video architecture with random "
+            "weights (GPU benchmark). LTX only.",
         )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--force", action="store_true", help="Rebuild if it exists")
