@@ -439,12 +439,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def jobs_recover_orphans() -> list[int]:
+def jobs_recover_orphans(*, worker_starting: bool = False) -> list[int]:
     """Put jobs whose worker died back in the queue (the next attempt starts from scratch).
 
     A worker is dead when its heartbeat is stale, or at once when it ran on this host and its
-    process no longer exists (a SIGKILLed worker being restarted).
+    process no longer exists (a SIGKILLed worker being restarted). When a worker starts, jobs
+    handed to the broker but never started are handed out again: their message may have been
+    lost with a broker restart or a purge (a duplicate message is harmless: claims are
+    conditional).
     """
+    if worker_starting:
+        GenerationJob.objects.filter(status=Status.QUEUED, dispatched_at__isnull=False).update(
+            dispatched_at=None
+        )
     running = list(
         GenerationJob.objects.filter(status=Status.IN_PROGRESS).values_list("pk", "worker_id")
     )

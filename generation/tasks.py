@@ -57,7 +57,7 @@ def _pool_process_start(**kwargs) -> None:
     try:
         services.workers_forget_dead()
         runner.heartbeat_start()
-        recovered = services.jobs_recover_orphans()
+        recovered = services.jobs_recover_orphans(worker_starting=True)
         if recovered:
             logger.warning("requeued %d job(s) of a dead worker", len(recovered))
         services.jobs_dispatch()

@@ -4,6 +4,7 @@ The worker shares the pytest test database (a file on SQLite, the test database 
 and the configured broker (embedded SQLite by default, Redis in CI via CELERY_BROKER_URL).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -77,7 +78,19 @@ class WorkerProcess:
         )
         return env
 
+    @staticmethod
+    def purge() -> None:
+        """Drop messages left by earlier runs, before the worker starts (never during)."""
+        from atelier.celery import app
+
+        with app.connection_for_write() as conn:
+            for queue in ("gpu", "default"):
+                with contextlib.suppress(Exception):  # the queue may not exist yet
+                    conn.default_channel.queue_purge(queue)
+
     def start(self, *, purge: bool = False) -> None:
+        if purge:
+            self.purge()
         self.starts += 1
         log = open(self.log_dir / f"worker-{self.starts}.log", "wb")  # noqa: SIM115
         command = [
@@ -86,12 +99,21 @@ class WorkerProcess:
             "-c", "1", "--loglevel", "INFO", "-n", f"test{self.starts}@%h",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
-        if purge:
-            command.append("--purge")
         self.proc = subprocess.Popen(
             command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Until the pool process has started and written its heartbeat row."""
+        from generation.models import GenerationWorker
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if GenerationWorker.objects.filter(pid__gt=0).exists() or not self.running():
+                break
+            time.sleep(0.2)
+        assert self.running(), self.log()[-3000:]
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -125,6 +147,7 @@ def gpu_worker(_worker_process, live_server, transactional_db):
     """A running worker (started once, restarted if a test killed it)."""
     if not _worker_process.running():
         _worker_process.start(purge=_worker_process.starts == 0)
+        _worker_process.wait_ready()
     return _worker_process
 
 

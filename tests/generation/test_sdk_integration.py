@@ -2,6 +2,7 @@
 
 import io
 import signal
+from pathlib import Path
 
 import av
 import pytest
@@ -62,27 +63,31 @@ def test_list_remix_and_delete(gpu_worker, openai_client):
     assert [video.id for video in openai_client.videos.list()] == [remix.id]
 
 
-def test_sigkill_mid_job_completes_exactly_once_after_restart(gpu_worker, openai_client):
-    video = openai_client.videos.create(
+def start_slow_job(client, *, steps: int):
+    """A job whose steps take 0.25 s each (fault injection), once it is running."""
+    video = client.videos.create(
         prompt="[[simulate:slow]] a slow cat",
         size="64x64",
         seconds="1",
-        extra_body={"num_inference_steps": 16},
+        extra_body={"num_inference_steps": steps},
     )
     wait_for(
         lambda: GenerationJob.objects.filter(public_id=video.id, progress__gt=0).exists(),
         message="job started",
     )
+    return video
+
+
+def test_sigkill_mid_job_completes_exactly_once_after_restart(gpu_worker, openai_client):
+    video = start_slow_job(openai_client, steps=16)
     gpu_worker.kill(signal.SIGKILL)
     gpu_worker.start()
     done = openai_client.videos.poll(video.id, poll_interval_ms=200)
     assert done.status == "completed", gpu_worker.log()[-3000:]
     job = GenerationJob.objects.get(public_id=video.id)
     assert job.attempts == 2
-    folder = job.video.path.rsplit("/", 1)[0]
-    import os
-
-    assert sorted(name for name in os.listdir(folder) if name.startswith(job.public_id)) == [
+    folder = Path(job.video.path).parent
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(job.public_id)) == [
         f"{job.public_id}-sprites.jpg",
         f"{job.public_id}.mp4",
         f"{job.public_id}.webp",
@@ -90,16 +95,7 @@ def test_sigkill_mid_job_completes_exactly_once_after_restart(gpu_worker, openai
 
 
 def test_cancel_while_running(gpu_worker, openai_client):
-    video = openai_client.videos.create(
-        prompt="[[simulate:slow]] a long walk",
-        size="64x64",
-        seconds="1",
-        extra_body={"num_inference_steps": 40},
-    )
-    wait_for(
-        lambda: GenerationJob.objects.filter(public_id=video.id, progress__gt=0).exists(),
-        message="job started",
-    )
+    video = start_slow_job(openai_client, steps=40)
     openai_client.videos.delete(video.id)
     job = wait_for(
         lambda: GenerationJob.objects.filter(
