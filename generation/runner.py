@@ -26,6 +26,7 @@ DENOISE_SHARE = 90
 SPRITE_FRAMES = 16
 SPRITE_COLUMNS = 4
 SPRITE_WIDTH = 160
+RECOVER_EVERY_BEATS = 3
 
 
 class JobStopped(Exception):
@@ -126,9 +127,14 @@ def heartbeat_start(interval: float = 5.0) -> None:
     name = services.worker_name()
 
     def beat():
+        beats = 0
         while True:
             try:
                 services.worker_heartbeat(name=name)
+                beats += 1
+                if beats % RECOVER_EVERY_BEATS == 0:
+                    # Frees the jobs of workers that went silent, and hands them out again.
+                    services.jobs_dispatch()
             except Exception:  # the next beat retries; never kill the worker
                 logger.exception("heartbeat failed")
             finally:

@@ -430,13 +430,18 @@ def worker_name() -> str:
 
 
 def _pid_alive(pid: int) -> bool:
+    """True if the process exists and is not a zombie (a killed worker nobody has reaped)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def jobs_recover_orphans(*, worker_starting: bool = False) -> list[int]:
