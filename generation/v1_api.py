@@ -212,6 +212,8 @@ class VideosView(V1View):
     )
     def post(self, request):
         tester, token = caller(request)
+        if not isinstance(request.data, dict):
+            raise ServiceError("Send a JSON object or a form.", code="invalid_body")
         if request.data.get("input_reference") or "input_reference" in request.FILES:
             raise ServiceError(
                 "input_reference is not supported yet; send a text prompt.",

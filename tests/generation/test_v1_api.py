@@ -260,3 +260,13 @@ def test_suspended_tester_cannot_create_by_session(program):
     tester = make_artist(program, status="suspended")
     response = client_for(tester.user).post("/v1/videos", {"prompt": "a cat", "size": "64x64"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [["a list"], {"prompt": ["a", "list"]}, {"prompt": "nul \x00 byte"}, {"prompt": 5, "size": 7}],
+)
+def test_odd_json_bodies_are_400_not_500(api, body):
+    response = api.post("/v1/videos", body, format="json")
+    assert response.status_code == 400
+    assert not GenerationJob.objects.exists()

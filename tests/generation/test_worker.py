@@ -211,3 +211,28 @@ def test_delete_removes_files(job, artist, django_capture_on_commit_callbacks):
         response = api.delete(f"/v1/videos/{job.public_id}")
     assert response.status_code == 200
     assert not any(path.exists() for path in paths)
+
+
+def test_a_zombie_worker_counts_as_dead():
+    import subprocess
+    import time
+
+    child = subprocess.Popen(["true"])
+    time.sleep(0.3)  # exited, not yet reaped: a zombie
+    try:
+        assert services._pid_alive(child.pid) is False
+    finally:
+        child.wait()
+    assert services._pid_alive(__import__("os").getpid()) is True
+
+
+def test_worker_start_hands_out_dispatched_jobs_again(job):
+    from django.utils import timezone
+
+    GenerationJob.objects.filter(pk=job.pk).update(dispatched_at=timezone.now())
+    services.jobs_recover_orphans()
+    job.refresh_from_db()
+    assert job.dispatched_at is not None  # a running dispatcher leaves it alone
+    services.jobs_recover_orphans(worker_starting=True)
+    job.refresh_from_db()
+    assert job.dispatched_at is None
