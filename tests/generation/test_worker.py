@@ -236,3 +236,12 @@ def test_worker_start_hands_out_dispatched_jobs_again(job):
     services.jobs_recover_orphans(worker_starting=True)
     job.refresh_from_db()
     assert job.dispatched_at is None
+
+
+def test_wan_family_runs_end_to_end(artist):
+    job = JobFactory(tester=artist, model="tiny-wan", width=32, height=32, num_frames=9)
+    assert runner.job_run(job.pk) == "completed"
+    job.refresh_from_db()
+    with av.open(job.video.path) as container:
+        frames = list(container.decode(video=0))
+    assert (len(frames), frames[0].width, frames[0].height) == (9, 32, 32)
