@@ -9,7 +9,7 @@ import hashlib
 import os
 import secrets
 import socket
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -57,6 +57,8 @@ def prompt_hash(prompt: str) -> str:
 
 @dataclass(frozen=True)
 class JobParams:
+    """Checked request values; the names are GenerationJob's fields."""
+
     model: str
     prompt: str
     negative_prompt: str
@@ -227,20 +229,7 @@ def job_create(
     checked = job_params_validate(**params)
     _check_can_generate(tester=tester, token=token)
     job = GenerationJob.objects.create(
-        tester=tester,
-        token=token,
-        remixed_from=remixed_from,
-        model=checked.model,
-        prompt=checked.prompt,
-        negative_prompt=checked.negative_prompt,
-        width=checked.width,
-        height=checked.height,
-        seconds=checked.seconds,
-        fps=checked.fps,
-        num_frames=checked.num_frames,
-        num_inference_steps=checked.num_inference_steps,
-        guidance_scale=checked.guidance_scale,
-        seed=checked.seed,
+        tester=tester, token=token, remixed_from=remixed_from, **asdict(checked)
     )
     transaction.on_commit(jobs_dispatch_after_commit)
     return job
