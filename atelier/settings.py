@@ -421,3 +421,35 @@ PAYMENTS_MIN_PAYOUT_MINOR = env.int("PAYMENTS_MIN_PAYOUT_MINOR", default=1000)
 PAYMENTS_TAX_THRESHOLD_MINOR = env.int("PAYMENTS_TAX_THRESHOLD_MINOR", default=60000)
 # The transparency report hides per-artist statistics below this many paid artists.
 PAYMENTS_TRANSPARENCY_MIN_ARTISTS = env.int("PAYMENTS_TRANSPARENCY_MIN_ARTISTS", default=5)
+
+# --- Generation (see README, "Video generation") ----------------------------------------------
+GENERATION_MODELS_DIR = Path(env.str("GENERATION_MODELS_DIR", default=str(VAR_DIR / "models")))
+GENERATION_DEFAULT_MODEL = env.str("GENERATION_DEFAULT_MODEL", default="")
+GENERATION_DEVICE = env.str("GENERATION_DEVICE", default="auto")  # auto | cpu | cuda
+GENERATION_DTYPE = env.str(
+    "GENERATION_DTYPE", default="auto"
+)  # auto | bfloat16 | float16 | float32
+GENERATION_VAE_TILING = env.bool("GENERATION_VAE_TILING", default=False)
+GENERATION_CPU_OFFLOAD = env.bool("GENERATION_CPU_OFFLOAD", default=False)
+GENERATION_GPU_SLOTS = env.int("GENERATION_GPU_SLOTS", default=1)
+GENERATION_MAX_QUEUED_PER_TESTER = env.int("GENERATION_MAX_QUEUED_PER_TESTER", default=100)
+GENERATION_MAX_STEPS = env.int("GENERATION_MAX_STEPS", default=100)
+GENERATION_MAX_GUIDANCE = env.float("GENERATION_MAX_GUIDANCE", default=20.0)
+GENERATION_PROGRESS_INTERVAL = env.float("GENERATION_PROGRESS_INTERVAL", default=0.5)
+GENERATION_WORKER_STALE_SECONDS = env.int("GENERATION_WORKER_STALE_SECONDS", default=60)
+GENERATION_FAIRSHARE_HOURS = env.int("GENERATION_FAIRSHARE_HOURS", default=24)
+# libx264 preset for the MP4: faster presets make bigger files at the same quality (CRF 20).
+GENERATION_X264_PRESET = env.str("GENERATION_X264_PRESET", default="ultrafast")
+GENERATION_ASSET_DAYS = env.int("GENERATION_ASSET_DAYS", default=0)  # 0: assets never expire
+# Lets prompts such as "[[simulate:oom]]" inject faults; only the test and bench workers set it.
+GENERATION_FAULT_INJECTION = env.bool("GENERATION_FAULT_INJECTION", default=False)
+# The embedded SQL broker is polled; generation/apps.py shortens the interval to keep queue
+# latency low.
+CELERY_POLLING_INTERVAL = env.float("CELERY_POLLING_INTERVAL", default=0.1)
+CELERY_TASK_ROUTES = {"generation.run_job": {"queue": "gpu"}}
+# Tests that start a real Celery worker share the test database with it, so on SQLite the
+# test database is a file (an in-memory one is private to the pytest process).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(VAR_DIR / "test_atelier.sqlite3")
+    )

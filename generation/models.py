@@ -50,6 +50,8 @@ class GenerationJob(models.Model):
     error_message = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set when dispatch hands the job to the GPU queue; the job stays "queued" until claimed.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -90,3 +92,24 @@ class GenerationJob(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATES
+
+
+class GenerationWorker(models.Model):
+    """Heartbeat of one GPU worker process, so staff see workers and dead ones free their jobs."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="hostname:pid")
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    device = models.CharField(max_length=60, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    current_job = models.ForeignKey(
+        GenerationJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    jobs_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["hostname", "pid"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,103 @@
+"""Shapes of the /v1/ API, matching OpenAI's Videos API field for field; extras are added."""
+
+from rest_framework import serializers
+
+from generation.models import GenerationJob
+
+
+class VideoCreateSerializer(serializers.Serializer):
+    """Numbers arrive as text from multipart forms; the service checks and converts them."""
+
+    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    model = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    seconds = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    size = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    seed = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    negative_prompt = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False
+    )
+    num_inference_steps = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    guidance_scale = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    fps = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class VideoRemixSerializer(serializers.Serializer):
+    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class VideoErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class VideoSerializer(serializers.Serializer):
+    # OpenAI's fields
+    id = serializers.CharField()
+    object = serializers.CharField(default="video")
+    model = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "in_progress", "completed", "failed"])
+    progress = serializers.IntegerField()
+    created_at = serializers.IntegerField()
+    completed_at = serializers.IntegerField(allow_null=True)
+    expires_at = serializers.IntegerField(allow_null=True)
+    error = VideoErrorSerializer(allow_null=True)
+    prompt = serializers.CharField()
+    seconds = serializers.CharField()
+    size = serializers.CharField()
+    remixed_from_video_id = serializers.CharField(allow_null=True)
+    # Atelier's extras
+    atelier_status = serializers.ChoiceField(choices=GenerationJob.Status.choices)
+    negative_prompt = serializers.CharField()
+    fps = serializers.IntegerField()
+    num_frames = serializers.IntegerField()
+    num_inference_steps = serializers.IntegerField()
+    guidance_scale = serializers.FloatField()
+    seed = serializers.IntegerField()
+    started_at = serializers.IntegerField(allow_null=True)
+    queue_position = serializers.IntegerField(allow_null=True)
+    estimated_start_at = serializers.IntegerField(allow_null=True)
+    gpu_seconds = serializers.FloatField()
+    output_is_noise = serializers.BooleanField()
+
+
+class VideoListSerializer(serializers.Serializer):
+    object = serializers.CharField(default="list")
+    data = VideoSerializer(many=True)
+    first_id = serializers.CharField(allow_null=True)
+    last_id = serializers.CharField(allow_null=True)
+    has_more = serializers.BooleanField()
+
+
+class VideoDeletedSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField(default="video.deleted")
+    deleted = serializers.BooleanField()
+
+
+class ModelInfoSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField(default="model")
+    created = serializers.IntegerField()
+    owned_by = serializers.CharField()
+    description = serializers.CharField()
+    family = serializers.CharField()
+    pipeline_class = serializers.CharField()
+    size_multiple = serializers.IntegerField()
+    frame_rule = serializers.CharField()
+    fps = serializers.IntegerField()
+    max_frames = serializers.IntegerField()
+    max_seconds = serializers.CharField()
+    max_width = serializers.IntegerField()
+    max_height = serializers.IntegerField()
+    default_size = serializers.CharField()
+    default_seconds = serializers.CharField()
+    default_steps = serializers.IntegerField()
+    default_guidance = serializers.FloatField()
+    max_steps = serializers.IntegerField()
+    max_guidance = serializers.FloatField()
+    output_is_noise = serializers.BooleanField()
+
+
+class ModelListSerializer(serializers.Serializer):
+    object = serializers.CharField(default="list")
+    data = ModelInfoSerializer(many=True)
