@@ -284,3 +284,14 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Quality gates and production (see README, "Quality gates and production") ----------------
+# Request ids on every response and log line, one structured access-log line per request.
+MIDDLEWARE.insert(0, "atelier.request_log.RequestLogMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "atelier.request_log.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["loggers"]["atelier.access"] = {
+    "level": env.str("ATELIER_ACCESS_LOG_LEVEL", default="INFO")
+}
+# Locked-out sign-ins get a page that says what happened and when to try again (HTTP 429).
+AXES_LOCKOUT_TEMPLATE = "auth/locked_out.html"
