@@ -295,3 +295,11 @@ LOGGING["loggers"]["atelier.access"] = {
 }
 # Locked-out sign-ins get a page that says what happened and when to try again (HTTP 429).
 AXES_LOCKOUT_TEMPLATE = "auth/locked_out.html"
+# Every operation documents the error envelope (400/401/403/404/409/415/429/503) it can return.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "atelier.schema.add_error_responses",
+]
+# limit/offset outside their documented range are a 400 naming the parameter, not silently ignored.
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.api.StrictLimitOffsetPagination"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CountryEnum"] = "program.countries.COUNTRY_CHOICES"
