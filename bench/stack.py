@@ -82,6 +82,7 @@ class Stack:
         artists: int = 8,
         web_workers: int = 2,
         web_threads: int = 4,
+        settings_module: str = "atelier.settings",
     ) -> Stack:
         workdir = Path(tempfile.mkdtemp(prefix=f"atelier-{name}-"))
         database_url = (
@@ -98,7 +99,7 @@ class Stack:
             broker_url = f"sqla+sqlite:///{workdir / 'broker.sqlite3'}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
         env.update(
-            DJANGO_SETTINGS_MODULE="atelier.settings",
+            DJANGO_SETTINGS_MODULE=settings_module,
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
