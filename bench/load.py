@@ -46,6 +46,7 @@ class Shared:
     jobs: dict[str, str] = {}  # video id -> owner's token
     statuses: dict[int, int] = {}
     server_errors: list[str] = []
+    connection_errors: list[str] = []
 
 
 def _has(path: str) -> bool:
@@ -144,8 +145,10 @@ def _count(
 ):
     status = getattr(response, "status_code", 0) or 0
     Shared.statuses[status] = Shared.statuses.get(status, 0) + 1
-    if status >= 500 or status == 0:
-        Shared.server_errors.append(f"{request_type} {name} -> {status} {exception or ''}"[:200])
+    if status >= 500:
+        Shared.server_errors.append(f"{name} -> {status}"[:200])
+    elif status == 0:  # no HTTP answer (e.g. a keep-alive connection closed as it was reused)
+        Shared.connection_errors.append(f"{name}: {exception}"[:200])
 
 
 def wait_for_jobs(stack: Stack, timeout: float) -> list[str]:
@@ -194,6 +197,7 @@ def run(args) -> dict:
             "p99_ms": stats.get_response_time_percentile(0.99),
             "errors": stats.num_failures,
             "server_errors": len(Shared.server_errors),
+            "connection_errors": len(Shared.connection_errors),
             "statuses": {str(k): v for k, v in sorted(Shared.statuses.items())},
             "generation": bool(Shared.model),
             "jobs_created": len(Shared.jobs),
@@ -206,6 +210,8 @@ def run(args) -> dict:
         if Shared.server_errors:
             result["first_server_errors"] = Shared.server_errors[:5]
             result["web_log_tail"] = stack.tail("web.log", 20)
+        if Shared.connection_errors:
+            result["first_connection_errors"] = Shared.connection_errors[:3]
         if lost:
             result["lost_jobs"] = lost[:10]
         print_table(env)
