@@ -34,6 +34,7 @@ a write made by one role never changes what the next role sees.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -181,8 +182,12 @@ ROWS = parse_matrix(MATRIX)
 ROUTES = {route.name: route for route in discover_routes()}
 
 
+def _url_args(route) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route.route)
+
+
 def _template_row(route, method: str) -> str:
-    tokens = "401  401     401" if route.is_api else "-    -       -"
+    tokens = "?    ?       ?" if route.is_api else "-    -       -"
     return f"    {route.name:<26} {method:<6} -     | ?      ?      ?      ?       ?      ?       ?     | {tokens}"
 
 
@@ -198,7 +203,7 @@ def coverage_report(routes) -> str | None:
         return None
     lines = [f"  {route.name:<28} {method:<6} /{route.route}" for route, method in missing]
     undeclared = sorted({r.name for r, _ in missing if not r.methods_declared})
-    needs_kwargs = sorted({r.name for r, _ in missing if "<" in r.route and r.name not in KWARGS})
+    needs_kwargs = {r.name: r for r, _ in missing if "<" in r.route and r.name not in KWARGS}
     message = [
         f"{len(missing)} route/method pair(s) have no row in MATRIX ({__file__}):",
         *lines,
@@ -210,9 +215,12 @@ def coverage_report(routes) -> str | None:
     if needs_kwargs:
         message += [
             "",
-            "These URLs take arguments: add a builder to KWARGS, e.g. "
-            f'"{needs_kwargs[0]}": lambda w: {{"pk": w.obj("thing", make_thing).pk}}:',
-            *(f"  {name}" for name in needs_kwargs),
+            "These URLs take arguments: add a builder to KWARGS (route name -> function(world) "
+            "-> kwargs), building new objects with world.obj(key, factory):",
+            *(
+                f'  "{name}": lambda w: {{{", ".join(repr(k) + ": ..." for k in _url_args(route))}}},'
+                for name, route in sorted(needs_kwargs.items())
+            ),
         ]
     if undeclared:
         message += [
@@ -235,7 +243,7 @@ def test_a_new_route_without_a_row_is_reported():
     report = coverage_report(discover_routes())
     assert report is not None
     assert "brand-new-thing" in report and "GET" in report and "POST" in report
-    assert "KWARGS" in report
+    assert "KWARGS" in report and "\"brand-new-thing\": lambda w: {'pk': ...}" in report
 
 
 def test_no_row_is_stale():
