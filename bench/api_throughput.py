@@ -207,6 +207,7 @@ def run(args) -> dict:
             and bool(ratios)
             and min(ratios) >= GOAL_RATIO
             and set(get_real["statuses"]) == {"200"}
+            and set(result.get("post_atelier", {}).get("statuses", {})) <= {"200", "201"}
         )
         return result
 

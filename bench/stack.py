@@ -112,6 +112,7 @@ class Stack:
             ATELIER_RATE_PER_MINUTE="100000",
             ATELIER_MAX_CONCURRENT_JOBS="1000",
             ATELIER_GPU_SECONDS_PER_DAY="10000000",
+            GENERATION_MAX_QUEUED_PER_TESTER="1000000",
             GENERATION_MODELS_DIR=str(workdir / "models"),
             DATABASE_URL=database_url,
             CELERY_BROKER_URL=broker_url,
