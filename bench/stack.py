@@ -34,21 +34,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _postgres_database(base_url: str, name: str) -> str:
-    """Drop and create `<dbname>_<name>` next to the given database; return its URL."""
+def _postgres_admin(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(scheme="postgresql", path="/postgres")), parsed.path.lstrip(
+        "/"
+    )
+
+
+def _postgres_drop(url: str, *, create: bool = False) -> None:
     import psycopg
 
-    parsed = urlparse(base_url)
-    database = f"{parsed.path.lstrip('/') or 'atelier'}_{name}"
-    admin = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
+    admin, database = _postgres_admin(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
             (database,),
         )
         conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        conn.execute(f'CREATE DATABASE "{database}"')
-    return urlunparse(parsed._replace(path=f"/{database}"))
+        if create:
+            conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def _postgres_database(base_url: str, name: str) -> str:
+    """A fresh, empty `<dbname>_<name>` next to the given database; return its URL."""
+    parsed = urlparse(base_url)
+    database = f"{parsed.path.lstrip('/') or 'atelier'}_{name}"
+    url = urlunparse(parsed._replace(path=f"/{database}"))
+    _postgres_drop(url, create=True)
+    return url
 
 
 def has_command(name: str) -> bool:
@@ -260,6 +273,8 @@ class Stack:
 
     def cleanup(self) -> None:
         self.stop()
+        if self.env["DATABASE_URL"].startswith("postgres"):
+            _postgres_drop(self.env["DATABASE_URL"])
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> Stack:

@@ -97,3 +97,14 @@ def test_a_request_is_logged_as_one_json_line_with_its_request_id(tmp_path):
         "status": 401,
         "request_id": "trace-0001abcd",
     }
+
+
+@pytest.mark.django_db
+def test_a_json_body_that_is_not_an_object_is_a_400_with_the_envelope(program, artist):
+    from tests.conftest import bearer, token_for
+
+    response = bearer(token_for(artist)).post(
+        "/api/notifications/read/", data="[null, null]", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "must be an object" in response.json()["error"]["message"]
