@@ -12,7 +12,7 @@ Columns are who asks:
     curator, staff (program staff), finance, admin   staff sessions, two-factor verified
     quar     the owner's quarantined token          } /api/ and /v1/ only;
     expired  the owner's expired token              } "-" on web pages
-    noscope  the owner's token without `scope`      }  (without videos:read... see below)
+    noscope  the owner's token without the row's `scope` (see below)
 
 Symbols: a status code (200, 201, 302, 400, 401, 403, 404, 405, 409 ...), `ok` (any 2xx),
 `login` (302 to /login/), `deny` (403 or 404). 400 means "passed authorization, body refused":
