@@ -5,15 +5,12 @@
 Validation errors add "fields": {name: [messages]}; "param" is the first failing field.
 """
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -109,7 +106,6 @@ def json_error_response(*, status_code: int, message: str, code: str) -> JsonRes
 
 
 # --- Strict input: what the schema says is what the server takes ----------------------------------
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 _BOOLEANS = {"true": True, "false": False}
 
 
@@ -140,46 +136,3 @@ def query_choice(request, name: str, choices) -> str:
     if raw not in choices:
         raise exceptions.ValidationError({name: [f"Use one of: {', '.join(choices)}."]})
     return raw
-
-
-class StrictLimitOffsetPagination(LimitOffsetPagination):
-    """limit/offset that refuse what is not a whole number in range, and say so in the schema."""
-
-    max_limit = 500
-    max_offset = 1_000_000_000
-
-    def _read(self, request, name: str, minimum: int, maximum: int, default):
-        raw = request.query_params.get(name)
-        if raw is None:
-            return default
-        if not _WHOLE_NUMBER.fullmatch(raw) or not minimum <= int(raw) <= maximum:
-            raise exceptions.ValidationError(
-                {name: [f"Use a whole number from {minimum} to {maximum}."]}
-            )
-        return int(raw)
-
-    def get_limit(self, request):
-        return self._read(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
-
-    def get_offset(self, request):
-        return self._read(request, self.offset_query_param, 0, self.max_offset, 0)
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        bounds = {
-            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
-            self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
-        }
-        for parameter in parameters:
-            parameter["schema"].update(bounds.get(parameter["name"], {}))
-        return parameters
-
-
-class ObjectJSONParser(JSONParser):
-    """JSON bodies must be objects: `[null]` or `3` is a 400 here, never a 500 in a view."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if not isinstance(data, dict):
-            raise exceptions.ParseError('The JSON body must be an object, e.g. {"prompt": "…"}.')
-        return data

@@ -301,10 +301,10 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "atelier.schema.add_error_responses",
 ]
 # limit/offset outside their documented range are a 400 naming the parameter, not silently ignored.
-REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.api.StrictLimitOffsetPagination"
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.drf.StrictLimitOffsetPagination"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CountryEnum"] = "program.countries.COUNTRY_CHOICES"
 # A JSON body that is not an object (`[null]`, `3`) is a 400 before any view sees it.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "atelier.api.ObjectJSONParser",
+    "atelier.drf.ObjectJSONParser",
     *REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"][1:],
 ]
