@@ -108,3 +108,15 @@ def test_a_json_body_that_is_not_an_object_is_a_400_with_the_envelope(program, a
     )
     assert response.status_code == 400
     assert "must be an object" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("debug", ["0", "1"])
+def test_a_fresh_process_loads_every_setting_and_passes_check(debug):
+    """DRF resolves the classes named in REST_FRAMEWORK lazily; an import cycle shows only here."""
+    from tests.test_platform import _run_manage
+
+    result = _run_manage(
+        "check",
+        env_overrides={"DJANGO_DEBUG": debug, "DJANGO_SECRET_KEY": "k" * 60},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
