@@ -278,6 +278,8 @@ class Stack:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> Stack:
+        # SIGTERM (e.g. a CI timeout) still stops gunicorn and the worker and drops the database.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         return self
 
     def __exit__(self, *exc) -> None:

@@ -163,7 +163,10 @@ def test_api_survives_schema_fuzzing(live_server, tmp_path, capsys):
         "--request-timeout",
         "30",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    # Run from tmp_path: schemathesis keeps a cache folder in its working directory.
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
+    )
     output = result.stdout + result.stderr
     cases = re.search(r"Test cases:\s*(\d+) generated", output)
     with capsys.disabled():
