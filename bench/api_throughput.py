@@ -105,6 +105,17 @@ def query_count(stack: Stack, path: str, token: str) -> int:
     return int(response.getheader("X-Query-Count"))
 
 
+def post_query_count(stack: Stack, path: str, token: str, body: dict) -> int | None:
+    """SQL statements of one POST (None when it was refused)."""
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return int(response.getheader("X-Query-Count")) if response.status < 300 else None
+
+
 def run(args) -> dict:
     result = {
         "name": "api_throughput",
@@ -164,6 +175,8 @@ def run(args) -> dict:
         probe_status, probe_body = stack.request(
             "POST", "/v1/videos", token=poster["token"], body=post
         )
+        queries["post_atelier"] = post_query_count(stack, "/v1/videos", poster["token"], post)
+        queries["post_bare"] = post_query_count(stack, "/bench/bare/videos", poster["token"], post)
         result.update(
             queries=queries,
             get_atelier=get_real,
