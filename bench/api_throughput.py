@@ -1,6 +1,7 @@
 """API throughput of GET /v1/videos (20 items) and POST /v1/videos under gunicorn, against a bare
-Django view that makes the same queries (bench/views.py), in the same run; and SQL queries per
-request, which must not grow with the list size.
+Django view (bench/views.py) in the same run; and SQL queries per request, which must not grow with
+the list size. The bare GET makes the same queries; the bare POST does the essential work (token
+lookup, insert, one broker publish) and both POSTs' SQL counts are reported.
 
     .venv/bin/python bench/api_throughput.py [--seconds 10] [--concurrency 8]
 
