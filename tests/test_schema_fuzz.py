@@ -3,7 +3,7 @@
 Three identities (a WFC auth document): two artists with full-scope tokens (`alice`, `bob`, peers
 for the object-level authorization check) and a program-staff session. Every check runs.
 Bounded and reproducible: `ATELIER_FUZZ_MAX_EXAMPLES` examples per operation and phase (CI
-default 8: about 1,500 cases; 20 by hand: about 2,000), a fixed seed, deterministic
+default 8: about 1,500 cases; 20 by hand: about 1,800, more once /v1/ lands), a fixed seed, deterministic
 generation, no example database.
 
     ATELIER_FUZZ_MAX_EXAMPLES=20 .venv/bin/pytest tests/test_schema_fuzz.py -s   # the long run
