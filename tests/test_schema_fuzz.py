@@ -164,6 +164,9 @@ def test_api_survives_schema_fuzzing(live_server, tmp_path, capsys):
         "--request-timeout",
         "30",
     ]
+    # While working on one area: ATELIER_FUZZ_INCLUDE='^/api/films' fuzzes only those paths.
+    if os.environ.get("ATELIER_FUZZ_INCLUDE"):
+        command += ["--include-path-regex", os.environ["ATELIER_FUZZ_INCLUDE"]]
     # Run from tmp_path: schemathesis keeps a cache folder in its working directory.
     result = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
