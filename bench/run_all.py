@@ -3,7 +3,7 @@
     bench/run_all                    # or: make bench
     bench/run_all load               # only scripts whose name contains "load"
 
-A benchmark is any bench/*.py script (except the helpers listed in HELPERS) that prints a final
+A benchmark is any bench/*.py script (except the helpers listed in HELPERS and modules starting with "_") that prints a final
 line `RESULT {json}` with at least "name" and "pass"; "ratio" and "goal" are shown when present,
 and every other number becomes a key figure. Extra arguments per script: BENCH_ARGS below.
 """
@@ -88,7 +88,9 @@ def main() -> int:
     scripts = sorted(
         p
         for p in BENCH.glob("*.py")
-        if p.name not in HELPERS and (not wanted or any(w in p.stem for w in wanted))
+        if p.name not in HELPERS
+        and not p.name.startswith("_")
+        and (not wanted or any(w in p.stem for w in wanted))
     )
     results = [run(script) for script in scripts]
     rows = []
