@@ -291,7 +291,9 @@ class TokenReportView(APIView):
         request=s.TokenReportItemSerializer(many=True),
         responses={
             200: s.TokenReportResultSerializer,
-            401: OpenApiResponse(description="Missing or bad signature, or stale timestamp"),
+            401: OpenApiResponse(
+                description="Missing or bad signature, stale timestamp, or no secret configured"
+            ),
             409: OpenApiResponse(description="Replay of a processed delivery"),
         },
         parameters=[

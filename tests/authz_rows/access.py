@@ -29,8 +29,8 @@ api-security-settings             PATCH  -     | 401    403    403    403     ok
 api-security-pauses               GET    -     | 401    403    403    403     ok     ok      ok    | 403  401     403
 api-security-pause                POST   -     | 401    403    403    403     201    403     201   | 403  401     403
 api-security-resume               POST   -     | 401    403    403    403     409    403     409   | 403  401     403
-# No partner secret is configured here, so nobody gets past 503 (signatures: tests/access).
-api-token-reports                 POST   -     | 503    503    503    503     503    503     503   | 503  503     503
+# Only a partner's signature counts (none configured here); signed reports: tests/access.
+api-token-reports                 POST   -     | 401    401    401    401     401    401     401   | 401  401     401
 portal-tokens                     GET    -     | login  ok     ok     403     403    403     404   | -    -       -
 portal-tokens                     POST   -     | login  400    400    403     403    403     404   | -    -       -
 portal-token-rotate               POST   -     | login  201    404    403     403    403     404   | -    -       -
