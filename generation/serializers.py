@@ -3,12 +3,18 @@
 from rest_framework import serializers
 
 from generation.models import GenerationJob
+from generation.services import MAX_PROMPT_CHARS
+
+# Some visible character: a blank prompt is refused, and the schema says so.
+PROMPT_PATTERN = r"\S"
 
 
 class VideoCreateSerializer(serializers.Serializer):
     """Numbers arrive as text from multipart forms; the service checks and converts them."""
 
-    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    prompt = serializers.RegexField(
+        PROMPT_PATTERN, max_length=MAX_PROMPT_CHARS, help_text="Not blank; up to 2,000 characters."
+    )
     model = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     seconds = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     size = serializers.CharField(required=False, allow_blank=True, allow_null=True)
@@ -22,7 +28,23 @@ class VideoCreateSerializer(serializers.Serializer):
 
 
 class VideoRemixSerializer(serializers.Serializer):
-    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    prompt = serializers.RegexField(
+        PROMPT_PATTERN, max_length=MAX_PROMPT_CHARS, help_text="Not blank; up to 2,000 characters."
+    )
+
+
+class VideoListQuerySerializer(serializers.Serializer):
+    """`GET /v1/videos` query: what the schema declares is exactly what is checked."""
+
+    after = serializers.CharField(
+        required=False, allow_blank=True, help_text="Id of the last video of the previous page"
+    )
+    limit = serializers.IntegerField(
+        required=False, default=20, min_value=1, max_value=100, help_text="1 to 100, default 20"
+    )
+    order = serializers.ChoiceField(
+        choices=["asc", "desc"], required=False, default="desc", help_text="By creation time"
+    )
 
 
 class VideoErrorSerializer(serializers.Serializer):
