@@ -160,7 +160,7 @@ class VideosView(V1View):
     )
     def get(self, request):
         tester, _ = caller(request)
-        query = s.VideoListQuerySerializer(data=request.query_params)
+        query = s.VideoListQuerySerializer(data=request.query_params.dict())  # "" is a value
         query.is_valid(raise_exception=True)
         limit, order = query.validated_data["limit"], query.validated_data["order"]
         jobs = job_list_for_tester(tester=tester)

@@ -64,7 +64,6 @@ def test_seed_is_recorded_when_not_given(api):
         ({"prompt": ""}, "prompt"),
         ({"prompt": "   "}, "prompt"),
         ({"prompt": "x" * 2001}, "prompt"),
-        ({"model": "sora-2"}, "model"),
         ({"num_inference_steps": "0"}, "num_inference_steps"),
         ({"num_inference_steps": "1000"}, "num_inference_steps"),
         ({"guidance_scale": "-1"}, "guidance_scale"),
@@ -78,6 +77,13 @@ def test_bad_input_is_400_naming_the_field_and_queues_nothing(api, data, param):
     response = create(api, **data)
     assert response.status_code == 400, response.json()
     assert response.json()["error"]["param"] == param
+    assert not GenerationJob.objects.exists()
+
+
+def test_unknown_model_is_404_naming_the_model_and_queues_nothing(api):
+    response = create(api, model="sora-2")
+    assert response.status_code == 404, response.json()
+    assert response.json()["error"]["param"] == "model"
     assert not GenerationJob.objects.exists()
 
 
