@@ -186,6 +186,33 @@ def test_list_bad_params(api):
     assert api.get("/v1/videos", {"after": "video_nope"}).json()["error"]["param"] == "after"
 
 
+@pytest.mark.parametrize("query", [{"limit": ""}, {"limit": "101"}, {"order": ""}])
+def test_list_refuses_empty_or_out_of_range_params_as_the_schema_says(api, query):
+    response = api.get("/v1/videos", query)
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == next(iter(query))
+
+
+def test_list_after_an_unknown_video_is_404(api):
+    assert api.get("/v1/videos", {"after": "video_nope"}).status_code == 404
+
+
+def test_json_numbers_are_taken_where_the_schema_says_string_or_number(api):
+    body = {"prompt": "a red cat", "model": "tiny-ltx", "size": "64x64", "seconds": 1, "fps": 8}
+    response = api.post("/v1/videos", body, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["seconds"], response.json()["fps"]) == ("1", 8)
+
+
+@pytest.mark.parametrize("field", ["prompt", "model", "size", "negative_prompt"])
+def test_a_number_where_the_schema_says_text_is_400_naming_the_field(api, field):
+    body = {"prompt": "a red cat", "model": "tiny-ltx", "size": "64x64", field: 7}
+    response = api.post("/v1/videos", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == field
+    assert not GenerationJob.objects.exists()
+
+
 def test_content_is_404_until_completed(api, artist):
     job = JobFactory(tester=artist, status=Status.IN_PROGRESS)
     response = api.get(f"/v1/videos/{job.public_id}/content", HTTP_ACCEPT="application/binary")
