@@ -332,7 +332,6 @@ class YearEndView(APIView):
 
 class TransparencyView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema(responses=s.TransparencySerializer, summary="Public, aggregate pay figures")
     def get(self, request):

@@ -450,7 +450,10 @@ def stripe_onboarding_link(*, tester: Tester, refresh_url: str, return_url: str)
     """Create the connected account once, then a fresh single-use account link."""
     from payments.gateways.stripe_connect import StripeConnectGateway
 
-    gateway = StripeConnectGateway()
+    try:
+        gateway = StripeConnectGateway()
+    except GatewayError as exc:  # not configured: the artist sees "unavailable", never a 500
+        raise ServiceError(exc.message, code="provider_error", status_code=503) from exc
     payee, _ = PayeeAccount.objects.get_or_create(
         tester=tester, defaults={"rail": PayeeAccount.Rail.STRIPE}
     )
