@@ -496,7 +496,10 @@ def staff_sessions(request):
 def staff_session_detail(request, pk: int):
     assignment = get_object_or_404(TestAssignment, pk=pk, program=_program())
     if request.method == "POST":
-        signup = get_object_or_404(TestSignup, pk=request.POST.get("signup"), assignment=assignment)
+        signup_id = request.POST.get("signup", "")
+        if not signup_id.isdigit():  # a forged form field is a missing signup, not a 500
+            raise Http404("No such signup.")
+        signup = get_object_or_404(TestSignup, pk=int(signup_id), assignment=assignment)
         form = ConfirmHoursForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Confirm a positive number of minutes.")

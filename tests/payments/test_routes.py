@@ -87,6 +87,21 @@ def test_session_staff_pages_admit_program_staff_only(
 
 
 @pytest.mark.django_db
+def test_confirming_hours_for_a_forged_signup_id_is_404_not_500(assignment, program_staff):
+    url = f"/staff/payments/sessions/{assignment.pk}/"
+    response = web(program_staff).post(url, {"signup": "not-a-number", "minutes": "30"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_onboarding_without_stripe_configured_is_503_not_500(artist, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    response = client_for(artist.user).post("/api/payments/me/onboarding/")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "provider_error"
+
+
+@pytest.mark.django_db
 def test_policy_staff_page_admits_program_staff_and_finance(
     artist, curator, finance_user, program_staff, policy
 ):
