@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.drf import ObjectJSONParser
 from atelier.errors import NotAllowed, ServiceError
 from payments import serializers as s
 from payments.models import CompensationPolicy, Payout, PayoutBatch, TestAssignment, TestSignup
@@ -30,6 +31,7 @@ from payments.services.payouts import (
     payout_mark_manual_paid,
     period_start,
     stripe_onboarding_link,
+    stripe_required,
 )
 from payments.services.policy import policy_in_force, policy_publish, policy_upcoming
 from payments.services.reconcile import reconcile_stripe
@@ -48,6 +50,8 @@ def _money_list(amounts: dict[str, int]) -> list[dict]:
 
 
 class PolicyView(APIView):
+    parser_classes = [ObjectJSONParser]  # feedback_rates is nested: JSON only
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [HasRole.of(Role.PROGRAM_STAFF, Role.FINANCE)()]
@@ -311,6 +315,7 @@ class ReconcileView(APIView):
     def post(self, request):
         from payments.gateways import GatewayError
 
+        stripe_required()
         try:
             problems = reconcile_stripe(program=require_program())
         except GatewayError as exc:

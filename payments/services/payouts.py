@@ -446,14 +446,21 @@ def payee_set_rail(*, tester: Tester, rail: str, bank_details_note: str = "") ->
     return payee
 
 
+def stripe_required() -> None:
+    """A deployment without a Stripe key pays by bank transfer only: say so (409), never a 500."""
+    if not settings.STRIPE_SECRET_KEY:
+        raise Conflict(
+            "Stripe payouts are not set up here; choose manual bank transfer.",
+            code="stripe_not_configured",
+        )
+
+
 def stripe_onboarding_link(*, tester: Tester, refresh_url: str, return_url: str) -> str:
     """Create the connected account once, then a fresh single-use account link."""
     from payments.gateways.stripe_connect import StripeConnectGateway
 
-    try:
-        gateway = StripeConnectGateway()
-    except GatewayError as exc:  # not configured: the artist sees "unavailable", never a 500
-        raise ServiceError(exc.message, code="provider_error", status_code=503) from exc
+    stripe_required()
+    gateway = StripeConnectGateway()
     payee, _ = PayeeAccount.objects.get_or_create(
         tester=tester, defaults={"rail": PayeeAccount.Rail.STRIPE}
     )

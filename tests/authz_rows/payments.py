@@ -6,7 +6,7 @@ objects with `w.obj(key, factory)` (factory takes the world).
 Who sees money: the artist their own pay (URLs under /me and /portal take no tester, so the
 other artist reads their own, empty, pages), finance (and admin) everyone's; program staff run
 test sessions and co-own the policy; curators see only the public figures. Stripe is not
-configured here, so the owner's API onboarding answers 503 (authorised, provider unavailable);
+configured here, so API onboarding and reconciliation answer 409 stripe_not_configured (authorised);
 the Stripe webhook is public and an unsigned body is 400 for everyone.
 """
 
@@ -22,7 +22,7 @@ api-payments-policy        GET    -     | ok     ok     ok     ok      ok     ok
 api-payments-policy        POST   -     | 401    403    403    403     400    400     400   | 403  401     403
 api-payments-transparency  GET    -     | ok     ok     ok     ok      ok     ok      ok    | 403  401     ok
 api-payments-me            GET    -     | 401    ok     ok     403     403    403     403   | 403  401     ok
-api-payments-onboarding    POST   -     | 401    503    503    403     403    403     403   | 403  401     503
+api-payments-onboarding    POST   -     | 401    409    409    403     403    403     403   | 403  401     409
 api-payments-statement     GET    -     | 401    ok     ok     403     403    403     403   | 403  401     ok
 api-payments-my-payouts    GET    -     | 401    ok     ok     403     403    403     403   | 403  401     ok
 api-payments-my-signups    GET    -     | 401    ok     ok     403     403    403     403   | 403  401     ok
@@ -37,7 +37,7 @@ api-payments-batch         GET    -     | 401    403    403    403     403    ok
 api-payments-batch-approve POST   -     | 401    403    403    403     403    ok      ok    | 403  401     403
 api-payments-batch-pay     POST   -     | 401    403    403    403     403    409     409   | 403  401     403
 api-payments-mark-paid     POST   -     | 401    403    403    403     403    400     400   | 403  401     403
-api-payments-reconcile     POST   -     | 401    403    403    403     403    503     503   | 403  401     403
+api-payments-reconcile     POST   -     | 401    403    403    403     403    409     409   | 403  401     403
 api-payments-year-end      GET    -     | 401    403    403    403     403    ok      ok    | 403  401     403
 transparency               GET    -     | ok     ok     ok     ok      ok     ok      ok    | -    -       -
 payments-compensation      GET    -     | ok     ok     ok     ok      ok     ok      ok    | -    -       -

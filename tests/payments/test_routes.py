@@ -94,11 +94,11 @@ def test_confirming_hours_for_a_forged_signup_id_is_404_not_500(assignment, prog
 
 
 @pytest.mark.django_db
-def test_onboarding_without_stripe_configured_is_503_not_500(artist, settings):
+def test_onboarding_without_stripe_configured_is_409_not_500(artist, settings):
     settings.STRIPE_SECRET_KEY = ""
     response = client_for(artist.user).post("/api/payments/me/onboarding/")
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "provider_error"
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "stripe_not_configured"
 
 
 @pytest.mark.django_db
