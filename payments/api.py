@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -25,6 +25,9 @@ from payments.selectors import (
     year_end_report,
 )
 from payments.services.payouts import (
+    MONTH_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
     batch_approve,
     batch_pay_start,
     month_parse,
@@ -32,6 +35,7 @@ from payments.services.payouts import (
     period_start,
     stripe_onboarding_link,
     stripe_required,
+    year_check,
 )
 from payments.services.policy import policy_in_force, policy_publish, policy_upcoming
 from payments.services.reconcile import reconcile_stripe
@@ -124,7 +128,11 @@ def _statement_data(statement: dict) -> dict:
 class MyStatementView(APIView):
     permission_classes = [Artist]
 
-    @extend_schema(responses=s.StatementSerializer, summary="My statement for a month (YYYY-MM)")
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, OpenApiParameter.PATH, pattern=MONTH_PATTERN)],
+        responses=s.StatementSerializer,
+        summary="My statement for a month (YYYY-MM)",
+    )
     def get(self, request, month: str):
         tester = require_tester(request)
         return Response(_statement_data(statement_for(tester=tester, month=month_parse(month))))
@@ -327,12 +335,19 @@ class YearEndView(APIView):
     permission_classes = [Finance]
 
     @extend_schema(
-        responses=s.YearEndSerializer, summary="Year-end totals per artist for tax forms"
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+                OpenApiParameter.PATH,
+            )
+        ],
+        responses=s.YearEndSerializer,
+        summary="Year-end totals per artist for tax forms",
     )
     def get(self, request, year: int):
-        return Response(
-            s.YearEndSerializer(year_end_report(program=require_program(), year=year)).data
-        )
+        report = year_end_report(program=require_program(), year=year_check(year))
+        return Response(s.YearEndSerializer(report).data)
 
 
 class TransparencyView(APIView):

@@ -10,6 +10,8 @@ from payments.models import (
     TestSignup,
 )
 from payments.money import CURRENCY_CHOICES, RATE_MAX_MINOR
+from payments.services.payouts import MONTH_PATTERN
+from payments.services.sessions import MAX_MINUTES
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -200,7 +202,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class ClosePeriodInputSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$")
+    month = serializers.RegexField(MONTH_PATTERN)
 
 
 class MarkPaidInputSerializer(serializers.Serializer):
@@ -250,12 +252,12 @@ class SignupSerializer(serializers.ModelSerializer):
 
 
 class LogHoursInputSerializer(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
     report = serializers.CharField(max_length=4000)
 
 
 class ConfirmHoursInputSerializer(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
     cut_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

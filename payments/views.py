@@ -44,6 +44,8 @@ from payments.selectors import (
     year_end_report,
 )
 from payments.services.payouts import (
+    YEAR_MAX,
+    YEAR_MIN,
     batch_approve,
     batch_pay_start,
     month_parse,
@@ -399,8 +401,8 @@ def reconcile(request):
 @role_required(*FINANCE)
 def year_end(request, year: int | None = None, fmt: str = "html"):
     year = year or timezone.localdate().year
-    if fmt not in ("html", "csv", "pdf"):
-        raise Http404("Unknown format.")
+    if fmt not in ("html", "csv", "pdf") or not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("Unknown format or year.")
     report = year_end_report(program=_program(), year=year)
     headers = ["artist", "email", "country", "currency", "total", "payouts", "over_threshold"]
     rows = [

@@ -34,6 +34,19 @@ from program.services.notifications import notify
 logger = logging.getLogger(__name__)
 
 
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+YEAR_MIN, YEAR_MAX = 2000, 2999
+
+
+def year_check(year: int) -> int:
+    """Report years the ledger can hold; anything else is a 400 naming `year`, never a 500."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ServiceError(
+            f"Give a year from {YEAR_MIN} to {YEAR_MAX}.", field="year", code="invalid_year"
+        )
+    return year
+
+
 def month_parse(text: str) -> date:
     try:
         year, month = (int(part) for part in text.strip().split("-"))
