@@ -56,6 +56,7 @@ OPAQUE_INPUTS = {
     "/api/invitations/accept/": "the token must be one Atelier signed",
     "/api/invitations/decline/": "the token must be one Atelier signed",
     "/api/invitations/import/": "the file must be a UTF-8 CSV with the documented columns",
+    "/api/payments/sessions/": "a session must not end before it starts (a rule across fields)",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -34,6 +34,19 @@ from program.services.notifications import notify
 logger = logging.getLogger(__name__)
 
 
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+YEAR_MIN, YEAR_MAX = 2000, 2999
+
+
+def year_check(year: int) -> int:
+    """Report years the ledger can hold; anything else is a 400 naming `year`, never a 500."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ServiceError(
+            f"Give a year from {YEAR_MIN} to {YEAR_MAX}.", field="year", code="invalid_year"
+        )
+    return year
+
+
 def month_parse(text: str) -> date:
     try:
         year, month = (int(part) for part in text.strip().split("-"))
@@ -446,10 +459,20 @@ def payee_set_rail(*, tester: Tester, rail: str, bank_details_note: str = "") ->
     return payee
 
 
+def stripe_required() -> None:
+    """A deployment without a Stripe key pays by bank transfer only: say so (409), never a 500."""
+    if not settings.STRIPE_SECRET_KEY:
+        raise Conflict(
+            "Stripe payouts are not set up here; choose manual bank transfer.",
+            code="stripe_not_configured",
+        )
+
+
 def stripe_onboarding_link(*, tester: Tester, refresh_url: str, return_url: str) -> str:
     """Create the connected account once, then a fresh single-use account link."""
     from payments.gateways.stripe_connect import StripeConnectGateway
 
+    stripe_required()
     gateway = StripeConnectGateway()
     payee, _ = PayeeAccount.objects.get_or_create(
         tester=tester, defaults={"rail": PayeeAccount.Rail.STRIPE}
