@@ -56,6 +56,8 @@ OPAQUE_INPUTS = {
     "/api/invitations/accept/": "the token must be one Atelier signed",
     "/api/invitations/decline/": "the token must be one Atelier signed",
     "/api/invitations/import/": "the file must be a UTF-8 CSV with the documented columns",
+    "/api/curation/rounds/": "the notification date must lie in the future",
+    "/api/curation/rounds/{id}/": "the notification date must lie in the future",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
