@@ -58,6 +58,7 @@ OPAQUE_INPUTS = {
     "/api/invitations/import/": "the file must be a UTF-8 CSV with the documented columns",
     "/api/curation/rounds/": "the notification date must lie in the future",
     "/api/curation/rounds/{id}/": "the notification date must lie in the future",
+    "/api/screenings/": "a screening needs a place or a link: one of two optional fields",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
