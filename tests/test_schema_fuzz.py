@@ -50,7 +50,7 @@ CHECKS = [
 
 # Operations whose schema-valid input is still meaningless to the server: the schema can say
 # "a string" or "a file", not "a token we signed" or "a UTF-8 CSV". For them the
-# positive_data_acceptance check also accepts a 400 (with the envelope, checked elsewhere);
+# positive_data_acceptance check also accepts a 400 or 415 (with the envelope, checked elsewhere);
 # every other check runs unchanged.
 OPAQUE_INPUTS = {
     "/api/invitations/accept/": "the token must be one Atelier signed",
@@ -59,6 +59,7 @@ OPAQUE_INPUTS = {
     "/api/curation/rounds/": "the notification date must lie in the future",
     "/api/curation/rounds/{id}/": "the notification date must lie in the future",
     "/api/screenings/": "a screening needs a place or a link: one of two optional fields",
+    "/api/films/": "the upload must be a real MP4 video (415 when it is not)",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -132,7 +133,7 @@ codec = "utf-8"
             f"""
 [[operations]]
 include-path = "{path}"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "415", "429"]
 """
             for path in OPAQUE_INPUTS
         )
