@@ -60,6 +60,7 @@ OPAQUE_INPUTS = {
     "/api/curation/rounds/{id}/": "the notification date must lie in the future",
     "/api/screenings/": "a screening needs a place or a link: one of two optional fields",
     "/api/films/": "the upload must be a real MP4 video (415 when it is not)",
+    "/api/films/assemble/": "the jobs must be the artist's own completed generations",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
