@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from atelier.errors import ServiceError
 from generation.models import GenerationJob
@@ -48,6 +48,7 @@ def _with_clocks(items):
     return [(item, feedback_clocks(item)) for item in items]
 
 
+@require_safe
 def severity_scale(request):
     """Public: the severity scale with its definitions."""
     return render(
@@ -61,6 +62,7 @@ def severity_scale(request):
 
 
 @role_required(Role.ARTIST)
+@require_safe
 def feedback_list(request):
     tester = _tester_or_404(request)
     state = request.GET.get("state", "")
@@ -81,6 +83,7 @@ def feedback_list(request):
 
 
 @role_required(Role.ARTIST)
+@require_http_methods(["GET", "POST"])
 def feedback_new(request):
     tester = _tester_or_404(request)
     jobs = GenerationJob.objects.filter(tester=tester, deleted_at__isnull=True).order_by(
@@ -117,6 +120,7 @@ def feedback_new(request):
 
 
 @role_required(Role.ARTIST)
+@require_http_methods(["GET", "POST"])
 def feedback_detail_page(request, pk: int):
     tester = _tester_or_404(request)
     feedback = feedback_detail(pk=pk, tester=tester)
@@ -156,6 +160,7 @@ def feedback_detail_page(request, pk: int):
 
 
 @role_required(*STAFF)
+@require_safe
 def staff_queue(request):
     program = _staff_program(request)
     filters = {key: request.GET.get(key, "").strip() for key in ("state", "kind", "severity")}
@@ -211,6 +216,7 @@ def _staff_item(request, pk: int) -> Feedback:
 
 
 @role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
 def staff_detail(request, pk: int):
     feedback = _staff_item(request, pk)
     comment_form = StaffCommentForm()
