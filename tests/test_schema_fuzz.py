@@ -56,6 +56,9 @@ OPAQUE_INPUTS = {
     "/api/invitations/accept/": "the token must be one Atelier signed",
     "/api/invitations/decline/": "the token must be one Atelier signed",
     "/api/invitations/import/": "the file must be a UTF-8 CSV with the documented columns",
+    "/api/feedback/": "severity is required for bugs and safety and refused otherwise (a rule "
+    "across fields; oneOf breaks multipart file generation); files must be readable media",
+    "/api/feedback/{id}/attachments/": "the file must be a readable image or short video",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

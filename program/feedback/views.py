@@ -1,5 +1,7 @@
 """Feedback pages: artists file and follow their own items; program staff triage."""
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -38,6 +40,7 @@ from program.selectors import program_current
 from program.views import _staff_program, _tester_or_404
 
 STAFF = (Role.PROGRAM_STAFF,)
+_ID = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits within BigAutoField range
 
 
 def _form_error(form, exc: ServiceError) -> None:
@@ -191,7 +194,7 @@ def staff_queue(request):
 def staff_bulk(request):
     program = _staff_program(request)
     form = BulkForm(request.POST)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("ids") if _ID.fullmatch(value)]
     if not form.is_valid() or not ids:
         messages.error(request, "Choose items and an action.")
     else:
