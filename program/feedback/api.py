@@ -1,6 +1,8 @@
 """Feedback API. Artists see only their own items and never internal notes; staff triage."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,6 +16,7 @@ from program.api import require_program, require_tester
 from program.feedback import serializers as s
 from program.feedback.models import Feedback
 from program.feedback.selectors import (
+    feedback_attachment_for_user,
     feedback_comments,
     feedback_detail,
     feedback_for_tester,
@@ -28,6 +31,7 @@ from program.feedback.services import (
     feedback_transition,
 )
 from program.feedback.severity import SEVERITY_SCALE
+from program.feedback.uploads import IMAGE_FORMATS
 from program.roles import HasRole, Role
 
 ArtistFeedback = [HasScope.of("feedback:write"), HasRole.of(Role.ARTIST)]
@@ -155,6 +159,37 @@ class FeedbackAttachmentsView(APIView):
             s.AttachmentSerializer(attachment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+ATTACHMENT_TYPES = [content_type for content_type, _ in IMAGE_FORMATS.values()] + [
+    "video/mp4",
+    "video/webm",
+]
+
+
+class AttachmentFileView(APIView):
+    """An attachment's bytes, for its owner and program staff only (not a public media URL)."""
+
+    permission_classes = [
+        HasScope.of("feedback:write"),
+        HasRole.of(Role.ARTIST, Role.PROGRAM_STAFF),
+    ]
+
+    @extend_schema(
+        responses={(200, media): OpenApiTypes.BINARY for media in ATTACHMENT_TYPES},
+        summary="Download an attachment",
+    )
+    def get(self, request, pk: int):
+        attachment = feedback_attachment_for_user(pk=pk, user=request.user)
+        if attachment is None:
+            raise ServiceError("No such attachment.", code="not_found", status_code=404)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            filename=attachment.original_name,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 # --- Staff triage ----------------------------------------------------------------------------

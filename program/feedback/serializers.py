@@ -1,6 +1,7 @@
 """Shapes for the feedback API. Artist shapes have no way to carry internal notes."""
 
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,7 +52,9 @@ class FeedbackJobSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True, use_url=True)
+    url = serializers.SerializerMethodField(
+        help_text="Checked download: only the owner and program staff may open it"
+    )
 
     class Meta:
         model = FeedbackAttachment
@@ -67,6 +70,11 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "url",
             "created_at",
         ]
+
+    def get_url(self, attachment: FeedbackAttachment) -> str:
+        path = reverse("api-feedback-attachment-file", kwargs={"pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -8,7 +8,8 @@ program staff (and admins) triage; curators and finance have no part in feedback
 severity scale is public.
 """
 
-from program.feedback.services import feedback_create
+from program.feedback.services import feedback_attachment_add, feedback_create
+from tests.feedback.factories import png_upload
 
 # fmt: off
 MATRIX = """
@@ -31,6 +32,7 @@ api-feedback-comments           GET    feedback:write | 401    ok     404    403
 api-feedback-comments           POST   feedback:write | 401    400    404    403     403    403     403   | 403  401     403
 api-feedback-attachments        GET    feedback:write | 401    ok     404    403     403    403     403   | 403  401     403
 api-feedback-attachments        POST   feedback:write | 401    400    404    403     403    403     403   | 403  401     403
+api-feedback-attachment-file    GET    feedback:write | 401    ok     404    403     ok     403     ok    | 403  401     403
 api-staff-feedback              GET    -              | 401    403    403    403     ok     403     ok    | 403  401     403
 api-staff-feedback-bulk         POST   -              | 401    403    403    403     400    403     400   | 403  401     403
 api-staff-feedback-detail       GET    -              | 401    403    403    403     ok     403     ok    | 403  401     403
@@ -46,6 +48,11 @@ def _owner_feedback(w):
     return feedback_create(
         tester=w.owner, kind="quality", title="Hands melt", body="Fingers merge at 2s."
     )
+
+
+def _owner_attachment(w):
+    feedback = w.obj("feedback", _owner_feedback)
+    return feedback_attachment_add(feedback=feedback, user=w.owner.user, upload=png_upload())
 
 
 def _feedback(w) -> dict:
@@ -67,6 +74,7 @@ KWARGS: dict = {
         "api-staff-feedback-ship",
     )
 }
+KWARGS["api-feedback-attachment-file"] = lambda w: {"pk": w.obj("attachment", _owner_attachment).pk}
 BODIES: dict = {
     ("api-feedback-attachments", "POST"): lambda w: ({}, "multipart"),
 }
