@@ -63,6 +63,9 @@ OPAQUE_INPUTS = {
     "/api/screenings/": "a screening needs a place or a link: one of two optional fields",
     "/api/films/": "the upload must be a real MP4 video (415 when it is not)",
     "/api/films/assemble/": "the jobs must be the artist's own completed generations",
+    "/api/feedback/": "severity is required for bugs and safety and refused otherwise (a rule "
+    "across fields; oneOf breaks multipart file generation); files must be readable media",
+    "/api/feedback/{id}/attachments/": "the file must be a readable image or short video",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
