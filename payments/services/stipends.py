@@ -50,13 +50,16 @@ def active_days(
             intervals.append((start, last))
     elif tester.status == Tester.Status.ACTIVE and tester.joined_at:
         intervals.append((_local_day(tester.joined_at), last))
-    days: set[date] = set()
-    for start, end in intervals:
-        day = max(start, first)
-        while day <= min(end, last):
-            days.add(day)
-            day += timedelta(days=1)
-    return len(days)
+    # Clip to the month, then count the days of the union of the (inclusive) intervals.
+    total = 0
+    covered_to: date | None = None
+    for start, end in sorted((max(s, first), min(e, last)) for s, e in intervals):
+        if covered_to is not None:
+            start = max(start, covered_to + timedelta(days=1))
+        if start <= end:
+            total += (end - start).days + 1
+            covered_to = end if covered_to is None else max(covered_to, end)
+    return total
 
 
 def stipend_source_id(tester_id: int, month: date) -> str:
