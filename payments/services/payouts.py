@@ -159,17 +159,20 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
             f"""
             INSERT INTO {t["payout"]} (batch_id, tester_id, amount_minor, currency, rail, status,
                 attempts, provider_ref, reference, failure_reason, created_at, updated_at)
-            SELECT %s, a.tester_id, SUM(p.amount_minor), p.currency,
-                COALESCE(MAX(pa.rail), CASE WHEN MAX(t.country) IN ({marks})
+            SELECT %s, a.tester_id, b.balance, b.currency,
+                COALESCE(pa.rail, CASE WHEN UPPER(t.country) IN ({marks})
                     THEN 'stripe' ELSE 'manual' END),
                 'pending', 0, '', '', '', %s, %s
-            FROM {t["posting"]} p
-            JOIN {t["account"]} a ON a.id = p.account_id
+            FROM (
+                SELECT p.account_id, p.currency, SUM(p.amount_minor) AS balance
+                FROM {t["posting"]} p JOIN {t["account"]} pa_acc ON pa_acc.id = p.account_id
+                WHERE pa_acc.program_id = %s AND pa_acc.kind = %s AND p.effective_on <= %s
+                GROUP BY p.account_id, p.currency
+            ) b
+            JOIN {t["account"]} a ON a.id = b.account_id
             JOIN {t["tester"]} t ON t.id = a.tester_id
             LEFT JOIN {t["payee"]} pa ON pa.tester_id = a.tester_id
-            WHERE a.program_id = %s AND a.kind = %s AND p.effective_on <= %s
-            GROUP BY a.tester_id, p.currency
-            HAVING SUM(p.amount_minor) >= %s
+            WHERE b.balance >= %s
             """,  # noqa: S608 - table names from model meta; values are parameters
             [
                 batch.pk,
