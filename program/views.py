@@ -358,6 +358,7 @@ def staff_invitations(request):
     )
 
 
+@require_safe
 @role_required(*STAFF)
 def staff_invitation_import(request, pk: int):
     job = get_object_or_404(InvitationImport, pk=pk, program=_staff_program(request))

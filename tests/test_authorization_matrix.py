@@ -47,7 +47,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from program.access.models import AccessToken, Scope
 from program.access.services import token_issue
-from program.models import Tester
+from program.models import InvitationImport, Tester
 from program.roles import Role
 from program.services.agreements import agreement_accept, agreement_publish
 from program.services.invitations import invitation_create, invitation_link_token
@@ -88,6 +88,8 @@ staff-tester               POST   -     | login  403    403    403     ok     40
 staff-invitations          GET    -     | login  403    403    403     ok     403     ok    | -    -       -
 staff-invitations          POST   -     | login  403    403    403     ok     403     ok    | -    -       -
 staff-invitation-resend    POST   -     | login  403    403    403     302    403     302   | -    -       -
+staff-invitation-import    GET    -     | login  403    403    403     ok     403     ok    | -    -       -
+staff-testers-bulk         POST   -     | login  403    403    403     302    403     302   | -    -       -
 staff-agreements           GET    -     | login  403    403    403     ok     403     ok    | -    -       -
 staff-agreements           POST   -     | login  403    403    403     ok     403     ok    | -    -       -
 api-me                     GET    -     | 401    ok     ok     ok      ok     ok      ok    | 403  401     ok
@@ -139,6 +141,14 @@ KWARGS = {
     "acceptance-download": lambda w: {"pk": w.acceptance.pk},
     "staff-tester": lambda w: {"pk": w.owner.pk},
     "staff-invitation-resend": lambda w: {"pk": w.invitation.pk},
+    "staff-invitation-import": lambda w: {
+        "pk": w.obj(
+            "invitation_import",
+            lambda w: InvitationImport.objects.create(
+                program=w.program, content="email,name,country\n", filename="t.csv"
+            ),
+        ).pk
+    },
     "api-tester": lambda w: {"pk": w.owner.pk},
     "api-tester-status": lambda w: {"pk": w.owner.pk},
     "api-invitation-resend": lambda w: {"pk": w.invitation.pk},
