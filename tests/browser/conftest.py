@@ -78,3 +78,44 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Username").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+PASSWORD = "brush-strokes-and-light-42"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Test users only: Argon2 per sign-in would dominate the journeys' run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def watch_progress(page, timeout: float = 120) -> list[int]:
+    """Every value the live progress bar showed, until the job is final (htmx swaps it in)."""
+    import time
+
+    seen: list[int] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        bar = page.locator("#video-status progress")
+        if bar.count():
+            value = int(float(bar.get_attribute("value") or 0))
+            if not seen or seen[-1] != value:
+                seen.append(value)
+        if page.locator("#video-status:not([hx-get])").count():
+            return seen
+        page.wait_for_timeout(150)
+    raise AssertionError(f"the job did not finish in {timeout} s; bar showed {seen}")
+
+
+def video_is_playable(page) -> bool:
+    """The <video> loads its metadata (duration, readyState) and plays."""
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video');"
+        " return v && v.readyState >= 1 && v.duration > 0; }",
+        timeout=20_000,
+    )
+    return page.evaluate(
+        "async () => { const v = document.querySelector('video'); v.muted = true;"
+        " await v.play(); await new Promise(r => setTimeout(r, 300));"
+        " return v.currentTime > 0 || v.ended; }"
+    )
