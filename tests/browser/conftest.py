@@ -3,6 +3,7 @@
 Screenshots of key pages go to test-artifacts/screenshots/ (look at them).
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -119,3 +120,49 @@ def video_is_playable(page) -> bool:
         " await v.play(); await new Promise(r => setTimeout(r, 300));"
         " return v.currentTime > 0 || v.ended; }"
     )
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """A signed-in page per person (their own browser context), closed after the test."""
+    contexts = []
+
+    def open_as(user, password: str = PASSWORD):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        sign_in(page, live_server.url, user.get_username(), password)
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def ledger_emptied_after(transactional_db):
+    """The ledger's tables refuse DELETE (database triggers). After a journey, flush with the
+    triggers lifted for a moment, so the live-server test's own flush finds nothing to refuse on
+    SQLite (Postgres flushes with TRUNCATE, which row triggers don't see)."""
+    yield
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    guard = importlib.import_module("payments.migrations.0002_ledger_append_only")
+    with connection.cursor() as cursor:
+        for statement in guard.SQLITE_DOWN:
+            cursor.execute(statement)
+    try:
+        call_command("flush", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            for statement in guard.SQLITE_UP:
+                cursor.execute(statement)
