@@ -62,6 +62,7 @@ class WorkerProcess:
         self.log_dir = log_dir
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        self.extra_env: dict[str, str] = {}
 
     def env(self) -> dict:
         env = dict(os.environ)
@@ -77,6 +78,7 @@ class WorkerProcess:
             CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
             OMP_NUM_THREADS="1",
         )
+        env.update(self.extra_env)
         return env
 
     @staticmethod
@@ -115,6 +117,17 @@ class WorkerProcess:
                 break
             time.sleep(0.2)
         assert self.running(), self.log()[-3000:]
+
+    def ensure(self, extra_env: dict[str, str] | None = None) -> "WorkerProcess":
+        """Running, with these extra environment variables (restarted if they differ)."""
+        extra_env = extra_env or {}
+        if self.running() and extra_env != self.extra_env:
+            self.stop()
+        self.extra_env = extra_env
+        if not self.running():
+            self.start(purge=self.starts == 0)
+            self.wait_ready()
+        return self
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

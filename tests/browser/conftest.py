@@ -166,3 +166,28 @@ def ledger_emptied_after(transactional_db):
         with connection.cursor() as cursor:
             for statement in guard.SQLITE_UP:
                 cursor.execute(statement)
+
+
+@pytest.fixture
+def stripe_worker(_worker_process, live_server, transactional_db, settings):
+    """The loopback Stripe server, with the live server and a real worker both pointed at it."""
+    from tests.payments.stripe_server import FakeStripe
+
+    fake = FakeStripe().start()
+    fake.webhook_url = f"{live_server.url}/payments/stripe/webhook"
+    stripe = {
+        "STRIPE_SECRET_KEY": "sk_test_fake",
+        "STRIPE_API_BASE": fake.url,
+        "STRIPE_WEBHOOK_SECRETS": fake.webhook_secret,
+        "STRIPE_MAX_NETWORK_RETRIES": "0",
+        "STRIPE_TIMEOUT_S": "5",
+    }
+    settings.STRIPE_SECRET_KEY = stripe["STRIPE_SECRET_KEY"]
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_CONNECT_ORIGIN = fake.url
+    settings.STRIPE_WEBHOOK_SECRETS = [fake.webhook_secret]
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    settings.STRIPE_TIMEOUT_S = 5
+    _worker_process.ensure(stripe)
+    yield fake
+    fake.stop()
