@@ -168,26 +168,41 @@ def ledger_emptied_after(transactional_db):
                 cursor.execute(statement)
 
 
-@pytest.fixture
-def stripe_worker(_worker_process, live_server, transactional_db, settings):
-    """The loopback Stripe server, with the live server and a real worker both pointed at it."""
+@pytest.fixture(scope="session")
+def loopback_stripe():
+    """One loopback Stripe server for the session, so the worker starts once with its address."""
     from tests.payments.stripe_server import FakeStripe
 
     fake = FakeStripe().start()
-    fake.webhook_url = f"{live_server.url}/payments/stripe/webhook"
-    stripe = {
+    yield fake
+    fake.stop()
+
+
+def _stripe_env(fake) -> dict[str, str]:
+    return {
         "STRIPE_SECRET_KEY": "sk_test_fake",
         "STRIPE_API_BASE": fake.url,
+        "STRIPE_CONNECT_ORIGIN": fake.url,
         "STRIPE_WEBHOOK_SECRETS": fake.webhook_secret,
         "STRIPE_MAX_NETWORK_RETRIES": "0",
         "STRIPE_TIMEOUT_S": "5",
     }
-    settings.STRIPE_SECRET_KEY = stripe["STRIPE_SECRET_KEY"]
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_CONNECT_ORIGIN = fake.url
-    settings.STRIPE_WEBHOOK_SECRETS = [fake.webhook_secret]
+
+
+@pytest.fixture
+def gpu_worker(_worker_process, loopback_stripe, live_server, transactional_db):
+    """The shared real worker, started (once) already pointed at the loopback Stripe server."""
+    return _worker_process.ensure(_stripe_env(loopback_stripe))
+
+
+@pytest.fixture
+def stripe_worker(gpu_worker, loopback_stripe, live_server, settings):
+    """The loopback Stripe server, with the live server and the real worker both pointed at it."""
+    env = _stripe_env(loopback_stripe)
+    settings.STRIPE_SECRET_KEY = env["STRIPE_SECRET_KEY"]
+    settings.STRIPE_API_BASE = settings.STRIPE_CONNECT_ORIGIN = loopback_stripe.url
+    settings.STRIPE_WEBHOOK_SECRETS = [loopback_stripe.webhook_secret]
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
     settings.STRIPE_TIMEOUT_S = 5
-    _worker_process.ensure(stripe)
-    yield fake
-    fake.stop()
+    loopback_stripe.webhook_url = f"{live_server.url}/payments/stripe/webhook"
+    return loopback_stripe

@@ -57,13 +57,18 @@ def test_finance_close_four_eyes_pay_statement_and_transparency(
     assert batch.status == "draft"
     shot(closer, "finance-2-period-closed")
 
-    # Four eyes: the person who closed it cannot approve it.
+    # Four eyes: the person who closed it is not offered the approval (and is refused it).
     closer.get_by_role("link", name=f"Batch #{batch.pk}").click()
-    closer.get_by_role("button", name="Approve").click()
-    closer.wait_for_load_state()
+    assert closer.get_by_text("Waiting for a second finance person to approve").is_visible()
+    assert closer.get_by_role("button", name="Approve").count() == 0
+    shot(closer, "finance-3-batch-waits-for-second-person")
+    csrf = next(c["value"] for c in closer.context.cookies() if c["name"] == "csrftoken")
+    refused = closer.request.post(
+        f"{base}/staff/payments/batches/{batch.pk}/approve", headers={"X-CSRFToken": csrf}
+    )
+    assert "cannot approve" in refused.text()
     batch.refresh_from_db()
     assert batch.status == "draft"
-    shot(closer, "finance-3-approval-refused-to-closer")
 
     approver = page_for(second)
     approver.goto(f"{base}/staff/payments/batches/{batch.pk}/")

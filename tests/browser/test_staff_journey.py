@@ -60,7 +60,7 @@ def test_staff_triage_blind_curation_selection_and_license(
 
     # Staff assign reviewers on the round page.
     staff.goto(f"{base}/staff/films/rounds/{film_round.pk}/")
-    staff.get_by_role("button", name="Assign 1 reviewers to every film").click()
+    staff.get_by_role("button", name="Assign 1 reviewer to every film").click()
     staff.wait_for_load_state()
     assert film.assignments.filter(curator=curator).exists()
 
@@ -101,7 +101,7 @@ def test_staff_triage_blind_curation_selection_and_license(
     today = timezone.localdate()
     staff.get_by_label("Starts on").fill(f"{today:%Y-%m-%d}")
     staff.get_by_label("Ends on").fill(f"{today + datetime.timedelta(days=180):%Y-%m-%d}")
-    staff.get_by_label("Fee minor").fill("25000")
+    staff.get_by_label("Fee, in cents").fill("25000")
     shot(staff, "staff-7-license-request")
     staff.get_by_role("button", name="Send to the artist").click()
     staff.wait_for_load_state()
