@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -103,3 +103,36 @@ def json_error_response(*, status_code: int, message: str, code: str) -> JsonRes
     return JsonResponse(
         error_body(status_code=status_code, message=message, code=code), status=status_code
     )
+
+
+# --- Strict input: what the schema says is what the server takes ----------------------------------
+_BOOLEANS = {"true": True, "false": False}
+
+
+class StrictCharField(serializers.CharField):
+    """A text field that refuses numbers and booleans instead of quietly turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def query_bool(request, name: str, *, default: bool = False) -> bool:
+    """`?name=true|false`; anything else is a 400 naming the parameter."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if raw.lower() not in _BOOLEANS:
+        raise exceptions.ValidationError({name: ["Use true or false."]})
+    return _BOOLEANS[raw.lower()]
+
+
+def query_choice(request, name: str, choices) -> str:
+    """`?name=<one of choices>`, or "" when absent; anything else is a 400 naming the parameter."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return ""
+    if raw not in choices:
+        raise exceptions.ValidationError({name: [f"Use one of: {', '.join(choices)}."]})
+    return raw

@@ -4,6 +4,7 @@ import time
 
 from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 
 from atelier.celery import app as celery_app
 
@@ -28,6 +29,7 @@ def _broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+@require_safe
 def healthz(request) -> JsonResponse:
     checks = {"database": _check(_database), "broker": _check(_broker)}
     healthy = all(check["ok"] for check in checks.values())

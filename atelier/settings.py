@@ -455,3 +455,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {}).setdefault(
         "NAME", str(VAR_DIR / "test_atelier.sqlite3")
     )
+
+# --- Quality gates and production (see README, "Quality gates and production") ----------------
+# Request ids on every response and log line, one structured access-log line per request.
+MIDDLEWARE.insert(0, "atelier.request_log.RequestLogMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "atelier.request_log.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["loggers"]["atelier.access"] = {
+    "level": env.str("ATELIER_ACCESS_LOG_LEVEL", default="INFO")
+}
+# Locked-out sign-ins get a page that says what happened and when to try again (HTTP 429).
+AXES_LOCKOUT_TEMPLATE = "auth/locked_out.html"
+# Every operation documents the error envelope (400/401/403/404/409/415/429/503) it can return.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "atelier.schema.add_error_responses",
+]
+# limit/offset outside their documented range are a 400 naming the parameter, not silently ignored.
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.drf.StrictLimitOffsetPagination"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CountryEnum"] = "program.countries.COUNTRY_CHOICES"
+# A JSON body that is not an object (`[null]`, `3`) is a 400 before any view sees it.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "atelier.drf.ObjectJSONParser",
+    *REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"][1:],
+]

@@ -101,7 +101,11 @@ def video_detail(request, public_id: str):
 def video_status(request, public_id: str):
     """The htmx-polled part of the video page; polling stops once the job is final."""
     job = _own(request, public_id)
-    return render(request, "generation/_status.html", _status_context(job))
+    response = render(request, "generation/_status.html", _status_context(job))
+    if request.htmx and job.is_final:
+        # The rest of the page (cancel, remix) depends on the state: reload it once.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST

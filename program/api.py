@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.api import query_bool, query_choice
 from atelier.errors import ServiceError
 from program import serializers as s
 from program.access.network import client_ip
@@ -84,10 +85,8 @@ class TesterListView(generics.ListAPIView):
         params = self.request.query_params
         return tester_list(
             program=require_program(),
-            **{
-                key: params.get(key, "").strip()
-                for key in ("search", "status", "country", "cohort")
-            },
+            status=query_choice(self.request, "status", Tester.Status.values),
+            **{key: params.get(key, "").strip() for key in ("search", "country", "cohort")},
         )
 
 
@@ -270,7 +269,7 @@ class NotificationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        unread = self.request.query_params.get("unread", "").lower() in ("1", "true")
+        unread = query_bool(self.request, "unread")
         return notification_list(user=self.request.user, unread_only=unread)
 
 

@@ -199,3 +199,4 @@ COUNTRIES = {
     "ZM": "Zambia",
     "ZW": "Zimbabwe",
 }
+COUNTRY_CHOICES = sorted(COUNTRIES.items())

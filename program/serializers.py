@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from atelier.api import StrictCharField
+from program.countries import COUNTRY_CHOICES
 from program.models import (
     Agreement,
     AgreementAcceptance,
@@ -53,7 +55,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 class TesterStatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Tester.Status.choices)
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -76,9 +78,9 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    name = serializers.CharField(max_length=120)
-    country = serializers.CharField(max_length=2, min_length=2)
-    cohort = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=120)
+    country = serializers.ChoiceField(choices=COUNTRY_CHOICES)
+    cohort = StrictCharField(max_length=60, required=False, allow_blank=True, default="")
     portfolio_links = serializers.ListField(
         child=serializers.URLField(), required=False, default=list, max_length=10
     )
@@ -100,16 +102,14 @@ class InvitationImportResultSerializer(serializers.Serializer):
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500)
-    password = serializers.CharField(max_length=128, write_only=True)
-    display_name = serializers.CharField(
-        max_length=120, required=False, allow_blank=True, default=""
-    )
+    token = StrictCharField(max_length=500)
+    password = StrictCharField(max_length=128, write_only=True)
+    display_name = StrictCharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class InvitationDeclineSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    token = StrictCharField(max_length=500)
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -119,8 +119,8 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementPublishSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=200_000)
+    title = StrictCharField(max_length=200)
+    body = StrictCharField(max_length=200_000)
 
 
 class AcceptanceSerializer(serializers.ModelSerializer):
@@ -141,5 +141,5 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=1000
+        child=serializers.IntegerField(min_value=1), required=False, max_length=500
     )

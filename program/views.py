@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from atelier.errors import ServiceError
 from atelier.nav import render_panels
@@ -57,6 +57,7 @@ from program.services.testers import tester_change_status, testers_bulk_change_s
 STAFF = (Role.PROGRAM_STAFF,)
 
 
+@require_safe
 def home(request):
     user = request.user
     if user.is_authenticated:
@@ -67,6 +68,7 @@ def home(request):
     return render(request, "home.html", {"program": program_current()})
 
 
+@require_safe
 def terms(request):
     program = program_current()
     agreement = agreement_current(program=program) if program else None
@@ -123,6 +125,7 @@ def _tester_or_404(request) -> Tester:
     return tester
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def portal_dashboard(request):
     tester = _tester_or_404(request)
@@ -172,6 +175,7 @@ def portal_agreement(request):
     )
 
 
+@require_safe
 @role_required(Role.ARTIST, Role.PROGRAM_STAFF)
 def acceptance_download(request, pk: int):
     acceptance = get_object_or_404(
@@ -212,6 +216,7 @@ def _staff_program(request):
     return program
 
 
+@require_safe
 @role_required(Role.CURATOR, Role.PROGRAM_STAFF, Role.FINANCE)
 def staff_overview(request):
     program = _staff_program(request)
@@ -226,6 +231,7 @@ def staff_overview(request):
     )
 
 
+@require_safe
 @role_required(*STAFF)
 def staff_testers(request):
     program = _staff_program(request)
