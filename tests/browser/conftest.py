@@ -94,16 +94,22 @@ def watch_progress(page, timeout: float = 120) -> list[int]:
     """Every value the live progress bar showed, until the job is final (htmx swaps it in)."""
     import time
 
+    from playwright.sync_api import Error as PlaywrightError
+
     seen: list[int] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        bar = page.locator("#video-status progress")
-        if bar.count():
-            value = int(float(bar.get_attribute("value") or 0))
-            if not seen or seen[-1] != value:
-                seen.append(value)
-        if page.locator("#video-status:not([hx-get])").count():
-            return seen
+        try:
+            values = page.locator("#video-status progress").evaluate_all(
+                "bars => bars.map(bar => Number(bar.getAttribute('value')))"
+            )
+            for value in values:
+                if not seen or seen[-1] != value:
+                    seen.append(int(value))
+            if page.locator("#video-status:not([hx-get]) video").count():
+                return seen
+        except PlaywrightError:  # the page reloads itself once the job is final
+            pass
         page.wait_for_timeout(150)
     raise AssertionError(f"the job did not finish in {timeout} s; bar showed {seen}")
 
