@@ -1,28 +1,65 @@
 """Shapes of the /v1/ API, matching OpenAI's Videos API field for field; extras are added."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from atelier.api import StrictCharField
 from generation.models import GenerationJob
+from generation.services import MAX_PROMPT_CHARS
+
+# Some visible character: a blank prompt is refused, and the schema says so.
+PROMPT_PATTERN = r"\S"
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}]})
+class NumberOrTextField(serializers.CharField):
+    """A number sent as JSON number (the SDK's extra_body) or as text (forms, `seconds="4"`)."""
+
+
+class PromptField(serializers.RegexField):
+    """Text with a visible character; a number or a boolean is refused, as the schema says."""
+
+    def __init__(self, **kwargs):
+        super().__init__(PROMPT_PATTERN, max_length=MAX_PROMPT_CHARS, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class VideoCreateSerializer(serializers.Serializer):
     """Numbers arrive as text from multipart forms; the service checks and converts them."""
 
-    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    model = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    seconds = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    size = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    seed = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    negative_prompt = serializers.CharField(
+    prompt = PromptField(help_text="Not blank; up to 2,000 characters.")
+    model = StrictCharField(required=False, allow_blank=True, allow_null=True)
+    seconds = NumberOrTextField(required=False, allow_blank=True, allow_null=True)
+    size = StrictCharField(required=False, allow_blank=True, allow_null=True)
+    seed = NumberOrTextField(required=False, allow_blank=True, allow_null=True)
+    negative_prompt = StrictCharField(
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False
     )
-    num_inference_steps = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    guidance_scale = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    fps = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    num_inference_steps = NumberOrTextField(required=False, allow_blank=True, allow_null=True)
+    guidance_scale = NumberOrTextField(required=False, allow_blank=True, allow_null=True)
+    fps = NumberOrTextField(required=False, allow_blank=True, allow_null=True)
 
 
 class VideoRemixSerializer(serializers.Serializer):
-    prompt = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    prompt = PromptField(help_text="Not blank; up to 2,000 characters.")
+
+
+class VideoListQuerySerializer(serializers.Serializer):
+    """`GET /v1/videos` query: what the schema declares is exactly what is checked."""
+
+    after = serializers.CharField(
+        required=False, allow_blank=True, help_text="Id of the last video of the previous page"
+    )
+    limit = serializers.IntegerField(
+        required=False, default=20, min_value=1, max_value=100, help_text="1 to 100, default 20"
+    )
+    order = serializers.ChoiceField(
+        choices=["asc", "desc"], required=False, default="desc", help_text="By creation time"
+    )
 
 
 class VideoErrorSerializer(serializers.Serializer):

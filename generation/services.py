@@ -109,10 +109,21 @@ def job_params_validate(
             code="prompt_too_long",
         )
     spec = registry.model_get(model) if model else registry.model_default()
+    if spec is None and not model:
+        raise ServiceError(
+            "No video model is installed yet.",
+            field="model",
+            code="model_not_found",
+            status_code=404,
+        )
     if spec is None:
+        # As GET /v1/models/{id} (and OpenAI) answer: the model is a resource that is not here.
         known = ", ".join(registry.model_specs()) or "none installed"
         raise ServiceError(
-            f"Unknown model {model!r}. Available: {known}.", field="model", code="model_not_found"
+            f"Unknown model {model!r}. Available: {known}.",
+            field="model",
+            code="model_not_found",
+            status_code=404,
         )
     size = (size or spec.default_size).strip().lower()
     width_text, sep, height_text = size.partition("x")

@@ -155,32 +155,27 @@ class VideosView(V1View):
     @extend_schema(
         operation_id="videos_list",
         summary="List your videos (cursor pagination)",
-        parameters=[
-            OpenApiParameter("after", str, description="Id of the last video of the previous page"),
-            OpenApiParameter("limit", int, description="1 to 100, default 20"),
-            OpenApiParameter("order", str, enum=["asc", "desc"], description="By creation time"),
-        ],
+        parameters=[s.VideoListQuerySerializer],
         responses=s.VideoListSerializer,
     )
     def get(self, request):
         tester, _ = caller(request)
-        try:
-            limit = int(request.query_params.get("limit", 20))
-        except ValueError as exc:
-            raise ServiceError("limit must be a whole number.", field="limit") from exc
-        if not 1 <= limit <= 100:
-            raise ServiceError("limit must be between 1 and 100.", field="limit")
-        order = request.query_params.get("order", "desc")
-        if order not in ("asc", "desc"):
-            raise ServiceError("order must be asc or desc.", field="order")
+        query = s.VideoListQuerySerializer(data=request.query_params.dict())  # "" is a value
+        query.is_valid(raise_exception=True)
+        limit, order = query.validated_data["limit"], query.validated_data["order"]
         jobs = job_list_for_tester(tester=tester)
         ordering = ["created_at", "id"] if order == "asc" else ["-created_at", "-id"]
         jobs = jobs.order_by(*ordering)
-        after = request.query_params.get("after")
+        after = query.validated_data.get("after")
         if after:
             anchor = job_get_for_tester(tester=tester, public_id=after)
             if anchor is None:
-                raise ServiceError(f"No video found with id {after!r}.", field="after")
+                raise ServiceError(
+                    f"No video found with id {after!r}.",
+                    field="after",
+                    code="video_not_found",
+                    status_code=404,
+                )
             if order == "asc":
                 jobs = jobs.filter(created_at__gte=anchor.created_at).exclude(
                     created_at=anchor.created_at, id__lte=anchor.id

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from atelier.errors import ServiceError
 from generation import registry
@@ -44,6 +44,7 @@ def _form_error(form, exc: ServiceError) -> None:
     form.add_error(field, exc.message)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ARTIST)
 def generate(request):
     tester = _tester(request)
@@ -70,6 +71,7 @@ def generate(request):
     )
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def my_videos(request):
     jobs = job_list_for_tester(tester=_tester(request))
@@ -90,6 +92,7 @@ def _status_context(job: GenerationJob) -> dict:
     }
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def video_detail(request, public_id: str):
     job = _own(request, public_id)
@@ -97,6 +100,7 @@ def video_detail(request, public_id: str):
     return render(request, "generation/video_detail.html", context)
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def video_status(request, public_id: str):
     """The htmx-polled part of the video page; polling stops once the job is final."""
@@ -144,6 +148,7 @@ def video_remix(request, public_id: str):
     return redirect("generation-video", public_id=public_id)
 
 
+@require_safe
 @role_required(Role.PROGRAM_STAFF)
 def staff_jobs(request):
     status = request.GET.get("status", "")
@@ -163,6 +168,7 @@ def staff_jobs(request):
     )
 
 
+@require_safe
 @role_required(Role.PROGRAM_STAFF)
 def staff_job(request, public_id: str):
     job = get_object_or_404(

@@ -1,11 +1,12 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.drf import ObjectJSONParser
 from atelier.errors import NotAllowed, ServiceError
 from payments import serializers as s
 from payments.models import CompensationPolicy, Payout, PayoutBatch, TestAssignment, TestSignup
@@ -24,12 +25,17 @@ from payments.selectors import (
     year_end_report,
 )
 from payments.services.payouts import (
+    MONTH_PATTERN,
+    YEAR_MAX,
+    YEAR_MIN,
     batch_approve,
     batch_pay_start,
     month_parse,
     payout_mark_manual_paid,
     period_start,
     stripe_onboarding_link,
+    stripe_required,
+    year_check,
 )
 from payments.services.policy import policy_in_force, policy_publish, policy_upcoming
 from payments.services.reconcile import reconcile_stripe
@@ -48,6 +54,8 @@ def _money_list(amounts: dict[str, int]) -> list[dict]:
 
 
 class PolicyView(APIView):
+    parser_classes = [ObjectJSONParser]  # feedback_rates is nested: JSON only
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [HasRole.of(Role.PROGRAM_STAFF, Role.FINANCE)()]
@@ -120,7 +128,11 @@ def _statement_data(statement: dict) -> dict:
 class MyStatementView(APIView):
     permission_classes = [Artist]
 
-    @extend_schema(responses=s.StatementSerializer, summary="My statement for a month (YYYY-MM)")
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, OpenApiParameter.PATH, pattern=MONTH_PATTERN)],
+        responses=s.StatementSerializer,
+        summary="My statement for a month (YYYY-MM)",
+    )
     def get(self, request, month: str):
         tester = require_tester(request)
         return Response(_statement_data(statement_for(tester=tester, month=month_parse(month))))
@@ -311,6 +323,7 @@ class ReconcileView(APIView):
     def post(self, request):
         from payments.gateways import GatewayError
 
+        stripe_required()
         try:
             problems = reconcile_stripe(program=require_program())
         except GatewayError as exc:
@@ -322,17 +335,23 @@ class YearEndView(APIView):
     permission_classes = [Finance]
 
     @extend_schema(
-        responses=s.YearEndSerializer, summary="Year-end totals per artist for tax forms"
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+                OpenApiParameter.PATH,
+            )
+        ],
+        responses=s.YearEndSerializer,
+        summary="Year-end totals per artist for tax forms",
     )
     def get(self, request, year: int):
-        return Response(
-            s.YearEndSerializer(year_end_report(program=require_program(), year=year)).data
-        )
+        report = year_end_report(program=require_program(), year=year_check(year))
+        return Response(s.YearEndSerializer(report).data)
 
 
 class TransparencyView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema(responses=s.TransparencySerializer, summary="Public, aggregate pay figures")
     def get(self, request):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from payments.models import PayeeAccount
-from payments.money import CURRENCY_CHOICES
+from payments.money import CURRENCY_CHOICES, RATE_MAX_MINOR
 from payments.services.policy import FEEDBACK_KINDS, RATE_FIELDS, SEVERITIES
 
 
@@ -13,15 +13,27 @@ class PolicyForm(forms.Form):
         initial=lambda: timezone.now().replace(microsecond=0),
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    stipend_monthly_minor = forms.IntegerField(min_value=0, label="Monthly stipend (minor units)")
+    stipend_monthly_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Monthly stipend (minor units)"
+    )
     duplicate_share_bp = forms.IntegerField(
         min_value=0, max_value=10000, label="Duplicate share (basis points)"
     )
-    film_shortlisted_minor = forms.IntegerField(min_value=0, label="Film shortlisted")
-    film_selected_minor = forms.IntegerField(min_value=0, label="Film selected")
-    screening_fee_minor = forms.IntegerField(min_value=0, label="Screening fee (default)")
-    session_hourly_minor = forms.IntegerField(min_value=0, label="Test session, per hour")
-    pay_floor_hourly_minor = forms.IntegerField(min_value=0, label="Pay floor, per active hour")
+    film_shortlisted_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Film shortlisted"
+    )
+    film_selected_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Film selected"
+    )
+    screening_fee_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Screening fee (default)"
+    )
+    session_hourly_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Test session, per hour"
+    )
+    pay_floor_hourly_minor = forms.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, label="Pay floor, per active hour"
+    )
 
     def __init__(self, *args, initial_policy=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,7 +41,10 @@ class PolicyForm(forms.Form):
             for severity in SEVERITIES:
                 name = f"fb_{kind}_{severity}"
                 self.fields[name] = forms.IntegerField(
-                    min_value=0, required=False, label=f"Feedback {kind} {severity}"
+                    min_value=0,
+                    max_value=RATE_MAX_MINOR,
+                    required=False,
+                    label=f"Feedback {kind} {severity}",
                 )
                 if initial_policy is not None:
                     self.fields[name].initial = initial_policy.feedback_rates.get(kind, {}).get(

@@ -85,3 +85,8 @@ def parse_major(text: str, currency: str, *, field: str = "amount") -> int:
 def div_round(numerator: int, denominator: int) -> int:
     """Integer division rounding half up (for non-negative values)."""
     return (2 * numerator + denominator) // (2 * denominator)
+
+
+# The largest rate a policy may set, in minor units: far above any real rate, far below the
+# 64-bit columns and ledger sums it feeds (a bigger number is a 400, never a database error).
+RATE_MAX_MINOR = 10**12

@@ -9,7 +9,9 @@ from payments.models import (
     TestAssignment,
     TestSignup,
 )
-from payments.money import CURRENCY_CHOICES
+from payments.money import CURRENCY_CHOICES, RATE_MAX_MINOR
+from payments.services.payouts import MONTH_PATTERN
+from payments.services.sessions import MAX_MINUTES
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -33,20 +35,46 @@ class PolicySerializer(serializers.ModelSerializer):
         ]
 
 
+class SeverityRatesSerializer(serializers.Serializer):
+    """Minor units per severity; a severity left out pays nothing."""
+
+    P1 = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, required=False)
+    P2 = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, required=False)
+    P3 = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, required=False)
+    P4 = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, required=False)
+    none = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, required=False)
+
+
+class FeedbackRatesSerializer(serializers.Serializer):
+    """Rates per feedback kind: the schema names every kind and severity the policy knows."""
+
+    bug = SeverityRatesSerializer(required=False)
+    quality = SeverityRatesSerializer(required=False)
+    safety = SeverityRatesSerializer(required=False)
+    idea = SeverityRatesSerializer(required=False)
+    praise = SeverityRatesSerializer(required=False)
+
+
 class PolicyInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="USD")
     effective_from = serializers.DateTimeField()
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    stipend_monthly_minor = serializers.IntegerField(min_value=0, default=0)
-    feedback_rates = serializers.DictField(
-        child=serializers.DictField(child=serializers.IntegerField(min_value=0)), default=dict
+    stipend_monthly_minor = serializers.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, default=0
     )
+    feedback_rates = FeedbackRatesSerializer(default=dict)
     duplicate_share_bp = serializers.IntegerField(min_value=0, max_value=10000, default=0)
-    film_shortlisted_minor = serializers.IntegerField(min_value=0, default=0)
-    film_selected_minor = serializers.IntegerField(min_value=0, default=0)
-    screening_fee_minor = serializers.IntegerField(min_value=0, default=0)
-    session_hourly_minor = serializers.IntegerField(min_value=0, default=0)
-    pay_floor_hourly_minor = serializers.IntegerField(min_value=0, default=0)
+    film_shortlisted_minor = serializers.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, default=0
+    )
+    film_selected_minor = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, default=0)
+    screening_fee_minor = serializers.IntegerField(min_value=0, max_value=RATE_MAX_MINOR, default=0)
+    session_hourly_minor = serializers.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, default=0
+    )
+    pay_floor_hourly_minor = serializers.IntegerField(
+        min_value=0, max_value=RATE_MAX_MINOR, default=0
+    )
 
 
 class PolicyOverviewSerializer(serializers.Serializer):
@@ -174,7 +202,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class ClosePeriodInputSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$")
+    month = serializers.RegexField(MONTH_PATTERN)
 
 
 class MarkPaidInputSerializer(serializers.Serializer):
@@ -224,12 +252,12 @@ class SignupSerializer(serializers.ModelSerializer):
 
 
 class LogHoursInputSerializer(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
     report = serializers.CharField(max_length=4000)
 
 
 class ConfirmHoursInputSerializer(serializers.Serializer):
-    minutes = serializers.IntegerField(min_value=1)
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
     cut_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

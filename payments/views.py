@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from atelier.errors import ServiceError
 from payments import exports
@@ -45,6 +45,8 @@ from payments.selectors import (
     year_end_report,
 )
 from payments.services.payouts import (
+    YEAR_MAX,
+    YEAR_MIN,
     batch_approve,
     batch_pay_start,
     month_parse,
@@ -63,6 +65,7 @@ from program.roles import Role, role_required
 from program.selectors import program_current, tester_for_user
 
 FINANCE = (Role.FINANCE,)
+require_get_post = require_http_methods(["GET", "HEAD", "POST"])
 POLICY_ROLES = (Role.PROGRAM_STAFF, Role.FINANCE)
 
 
@@ -83,6 +86,7 @@ def _program():
 # --- Public ------------------------------------------------------------------------------------
 
 
+@require_safe
 def transparency(request):
     program = _program()
     return render(
@@ -92,6 +96,7 @@ def transparency(request):
     )
 
 
+@require_safe
 def compensation(request):
     program = _program()
     return render(
@@ -121,6 +126,7 @@ def stripe_webhook(request):
 # --- Artist ------------------------------------------------------------------------------------
 
 
+@require_get_post
 @role_required(Role.ARTIST)
 def portal_payouts(request):
     tester = _tester(request)
@@ -174,8 +180,10 @@ def portal_onboarding(request):
     return redirect(url)
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def portal_onboarding_return(request):
+    _tester(request)
     messages.info(
         request,
         "Thanks. Stripe will confirm when your account can receive payouts; this page shows it then.",
@@ -193,6 +201,7 @@ def _statement_response(statement: dict, fmt: str, request, template: str):
     return render(request, template, {"statement": statement})
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def portal_statement(request, month: str, fmt: str = "html"):
     tester = _tester(request)
@@ -238,6 +247,7 @@ def portal_session_log(request, pk: int):
 # --- Finance console ---------------------------------------------------------------------------
 
 
+@require_get_post
 @role_required(*FINANCE)
 def finance_console(request):
     program = _program()
@@ -267,12 +277,14 @@ def finance_console(request):
     )
 
 
+@require_safe
 @role_required(*FINANCE)
 def period_status(request, pk: int):
     period = get_object_or_404(PayoutPeriod.objects.select_related("batch"), pk=pk)
     return render(request, "payments/_period_row.html", {"period": period})
 
 
+@require_safe
 @role_required(*FINANCE)
 def batch_detail(request, pk: int, fmt: str = "html"):
     batch = get_object_or_404(
@@ -378,6 +390,7 @@ def payout_mark_paid_view(request, pk: int):
     return redirect("payments-batch", pk=payout.batch_id)
 
 
+@require_get_post
 @role_required(*FINANCE)
 def reconcile(request):
     problems, error = None, ""
@@ -389,11 +402,12 @@ def reconcile(request):
     return render(request, "payments/reconcile.html", {"problems": problems, "error": error})
 
 
+@require_safe
 @role_required(*FINANCE)
 def year_end(request, year: int | None = None, fmt: str = "html"):
     year = year or timezone.localdate().year
-    if fmt not in ("html", "csv", "pdf"):
-        raise Http404("Unknown format.")
+    if fmt not in ("html", "csv", "pdf") or not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("Unknown format or year.")
     report = year_end_report(program=_program(), year=year)
     headers = ["artist", "email", "country", "currency", "total", "payouts", "over_threshold"]
     rows = [
@@ -423,6 +437,7 @@ def year_end(request, year: int | None = None, fmt: str = "html"):
     return render(request, "payments/year_end.html", {"report": report})
 
 
+@require_safe
 @role_required(*FINANCE)
 def finance_statement(request, tester_id: int, month: str, fmt: str = "html"):
     tester = get_object_or_404(Tester, pk=tester_id, program=_program())
@@ -436,6 +451,7 @@ def finance_statement(request, tester_id: int, month: str, fmt: str = "html"):
 # --- Staff: policy and sessions ----------------------------------------------------------------
 
 
+@require_get_post
 @role_required(*POLICY_ROLES)
 def staff_policy(request):
     program = _program()
@@ -460,6 +476,7 @@ def staff_policy(request):
     )
 
 
+@require_get_post
 @role_required(Role.PROGRAM_STAFF)
 def staff_sessions(request):
     program = _program()
@@ -481,11 +498,15 @@ def staff_sessions(request):
     )
 
 
+@require_get_post
 @role_required(Role.PROGRAM_STAFF)
 def staff_session_detail(request, pk: int):
     assignment = get_object_or_404(TestAssignment, pk=pk, program=_program())
     if request.method == "POST":
-        signup = get_object_or_404(TestSignup, pk=request.POST.get("signup"), assignment=assignment)
+        signup_id = request.POST.get("signup", "")
+        if not signup_id.isdigit():  # a forged form field is a missing signup, not a 500
+            raise Http404("No such signup.")
+        signup = get_object_or_404(TestSignup, pk=int(signup_id), assignment=assignment)
         form = ConfirmHoursForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Confirm a positive number of minutes.")

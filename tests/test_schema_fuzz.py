@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.middleware.csrf import _get_new_csrf_string
 
+from program.access.services import program_security_update
 from program.roles import Role
 from program.services.agreements import agreement_accept, agreement_publish
 from program.services.invitations import invitation_create
@@ -50,12 +51,21 @@ CHECKS = [
 
 # Operations whose schema-valid input is still meaningless to the server: the schema can say
 # "a string" or "a file", not "a token we signed" or "a UTF-8 CSV". For them the
-# positive_data_acceptance check also accepts a 400 (with the envelope, checked elsewhere);
+# positive_data_acceptance check also accepts a 400 or 415 (with the envelope, checked elsewhere);
 # every other check runs unchanged.
 OPAQUE_INPUTS = {
     "/api/invitations/accept/": "the token must be one Atelier signed",
     "/api/invitations/decline/": "the token must be one Atelier signed",
     "/api/invitations/import/": "the file must be a UTF-8 CSV with the documented columns",
+    "/api/payments/sessions/": "a session must not end before it starts (a rule across fields)",
+    "/api/curation/rounds/": "the notification date must lie in the future",
+    "/api/curation/rounds/{id}/": "the notification date must lie in the future",
+    "/api/screenings/": "a screening needs a place or a link: one of two optional fields",
+    "/api/films/": "the upload must be a real MP4 video (415 when it is not)",
+    "/api/films/assemble/": "the jobs must be the artist's own completed generations",
+    "/api/feedback/": "severity is required for bugs and safety and refused otherwise (a rule "
+    "across fields; oneOf breaks multipart file generation); files must be readable media",
+    "/api/feedback/{id}/attachments/": "the file must be a readable image or short video",
 }
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -77,6 +87,13 @@ def build_identities(tmp_path: Path) -> Path:
     staff = make_staff(Role.PROGRAM_STAFF, "staff@fuzz.test")
     agreement = agreement_publish(
         program=program, title="Terms", body="Be kind.", published_by=staff
+    )
+    # The fuzz is not a load test: lift the rate limits so every operation reaches its logic.
+    program_security_update(
+        program=program,
+        actor=staff,
+        requests_per_minute_per_token=1_000_000,
+        requests_per_minute_per_tester=1_000_000,
     )
     alice, bob = make_artist(program), make_artist(program)
     for artist in (alice, bob):
@@ -129,7 +146,7 @@ codec = "utf-8"
             f"""
 [[operations]]
 include-path = "{path}"
-checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "415", "429"]
 """
             for path in OPAQUE_INPUTS
         )

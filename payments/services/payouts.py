@@ -34,6 +34,19 @@ from program.services.notifications import notify
 logger = logging.getLogger(__name__)
 
 
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+YEAR_MIN, YEAR_MAX = 2000, 2999
+
+
+def year_check(year: int) -> int:
+    """Report years the ledger can hold; anything else is a 400 naming `year`, never a 500."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ServiceError(
+            f"Give a year from {YEAR_MIN} to {YEAR_MAX}.", field="year", code="invalid_year"
+        )
+    return year
+
+
 def month_parse(text: str) -> date:
     try:
         year, month = (int(part) for part in text.strip().split("-"))
@@ -146,17 +159,20 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
             f"""
             INSERT INTO {t["payout"]} (batch_id, tester_id, amount_minor, currency, rail, status,
                 attempts, provider_ref, reference, failure_reason, created_at, updated_at)
-            SELECT %s, a.tester_id, SUM(p.amount_minor), p.currency,
-                COALESCE(MAX(pa.rail), CASE WHEN MAX(t.country) IN ({marks})
+            SELECT %s, a.tester_id, b.balance, b.currency,
+                COALESCE(pa.rail, CASE WHEN UPPER(t.country) IN ({marks})
                     THEN 'stripe' ELSE 'manual' END),
                 'pending', 0, '', '', '', %s, %s
-            FROM {t["posting"]} p
-            JOIN {t["account"]} a ON a.id = p.account_id
+            FROM (
+                SELECT p.account_id, p.currency, SUM(p.amount_minor) AS balance
+                FROM {t["posting"]} p JOIN {t["account"]} pa_acc ON pa_acc.id = p.account_id
+                WHERE pa_acc.program_id = %s AND pa_acc.kind = %s AND p.effective_on <= %s
+                GROUP BY p.account_id, p.currency
+            ) b
+            JOIN {t["account"]} a ON a.id = b.account_id
             JOIN {t["tester"]} t ON t.id = a.tester_id
             LEFT JOIN {t["payee"]} pa ON pa.tester_id = a.tester_id
-            WHERE a.program_id = %s AND a.kind = %s AND p.effective_on <= %s
-            GROUP BY a.tester_id, p.currency
-            HAVING SUM(p.amount_minor) >= %s
+            WHERE b.balance >= %s
             """,  # noqa: S608 - table names from model meta; values are parameters
             [
                 batch.pk,
@@ -446,10 +462,20 @@ def payee_set_rail(*, tester: Tester, rail: str, bank_details_note: str = "") ->
     return payee
 
 
+def stripe_required() -> None:
+    """A deployment without a Stripe key pays by bank transfer only: say so (409), never a 500."""
+    if not settings.STRIPE_SECRET_KEY:
+        raise Conflict(
+            "Stripe payouts are not set up here; choose manual bank transfer.",
+            code="stripe_not_configured",
+        )
+
+
 def stripe_onboarding_link(*, tester: Tester, refresh_url: str, return_url: str) -> str:
     """Create the connected account once, then a fresh single-use account link."""
     from payments.gateways.stripe_connect import StripeConnectGateway
 
+    stripe_required()
     gateway = StripeConnectGateway()
     payee, _ = PayeeAccount.objects.get_or_create(
         tester=tester, defaults={"rail": PayeeAccount.Rail.STRIPE}

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from atelier.errors import ServiceError
+from atelier.errors import Conflict, ServiceError
 from payments.models import CompensationPolicy
-from payments.money import currency_check
+from payments.money import RATE_MAX_MINOR, currency_check
 from program.access.audit import audit_record
 from program.models import Program
 
@@ -56,7 +56,11 @@ def _feedback_rates_clean(rates: dict) -> dict:
         for severity, amount in table.items():
             if severity not in SEVERITIES:
                 raise ServiceError(f"Unknown severity {severity!r}.", field="feedback_rates")
-            if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            if (
+                isinstance(amount, bool)
+                or not isinstance(amount, int)
+                or not 0 <= amount <= RATE_MAX_MINOR
+            ):
                 raise ServiceError(
                     f"Rate for {kind} {severity} must be a non-negative integer of minor units.",
                     code="invalid_amount",
@@ -131,9 +135,15 @@ def policy_publish(
         "pay_floor_hourly_minor": pay_floor_hourly_minor,
     }
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= RATE_MAX_MINOR
+        ):
             raise ServiceError(
-                f"{name} must be a non-negative integer.", code="invalid_amount", field=name
+                f"{name} must be an integer from 0 to {RATE_MAX_MINOR}.",
+                code="invalid_amount",
+                field=name,
             )
     if duplicate_share_bp > 10000:
         raise ServiceError(
@@ -146,7 +156,7 @@ def policy_publish(
     Program.objects.select_for_update().filter(pk=program.pk).first()
     latest = CompensationPolicy.objects.filter(program=program).order_by("-version").first()
     if latest is not None and effective_from < latest.effective_from:
-        raise ServiceError(
+        raise Conflict(
             "A new version cannot take effect before the latest published version "
             f"(v{latest.version}, {latest.effective_from:%Y-%m-%d %H:%M}).",
             code="policy_order",
@@ -156,14 +166,14 @@ def policy_publish(
         replaced = policy_in_force(program=program, at=effective_from)
         if replaced is not None:
             if replaced.currency != currency:
-                raise ServiceError(
+                raise Conflict(
                     "A version that starts in the past cannot change the currency.",
                     code="policy_lowers_pay",
                     field="currency",
                 )
             lowered = _lowered(replaced, values)
             if lowered:
-                raise ServiceError(
+                raise Conflict(
                     "This version starts in the past and would lower pay for work already done "
                     f"({', '.join(lowered)}). Publish it with a future effective date instead.",
                     code="policy_lowers_pay",

@@ -90,9 +90,9 @@ def signup_confirm(
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
         raise ServiceError("Confirm a positive number of minutes.", field="minutes")
     if minutes > signup.logged_minutes:
-        raise ServiceError("You cannot confirm more than was logged.", field="minutes")
+        raise Conflict("You cannot confirm more than was logged.", field="minutes")
     if minutes < signup.logged_minutes and not cut_reason.strip():
-        raise ServiceError("Explain to the artist why hours were cut.", field="cut_reason")
+        raise Conflict("Explain to the artist why hours were cut.", field="cut_reason")
     signup.confirmed_minutes = minutes
     signup.cut_reason = cut_reason.strip()
     signup.status = TestSignup.Status.CONFIRMED

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from payments.models import Account, Earning, LedgerTransaction, Posting
 from payments.money import div_round
-from payments.services.ledger import account_get, payable_accounts
+from payments.services.ledger import account_get
 from payments.services.policy import policy_in_force
 from program.models import Program, Tester, TesterStatusChange
 
 RULE = "stipend.month"
 SOURCE_TYPE = "payments.stipend"
+# Three parameters a row: well under SQLite's limit of bound variables per statement.
+STIPEND_ROWS_PER_INSERT = 2000
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -48,13 +50,16 @@ def active_days(
             intervals.append((start, last))
     elif tester.status == Tester.Status.ACTIVE and tester.joined_at:
         intervals.append((_local_day(tester.joined_at), last))
-    days: set[date] = set()
-    for start, end in intervals:
-        day = max(start, first)
-        while day <= min(end, last):
-            days.add(day)
-            day += timedelta(days=1)
-    return len(days)
+    # Clip to the month, then count the days of the union of the (inclusive) intervals.
+    total = 0
+    covered_to: date | None = None
+    for start, end in sorted((max(s, first), min(e, last)) for s, e in intervals):
+        if covered_to is not None:
+            start = max(start, covered_to + timedelta(days=1))
+        if start <= end:
+            total += (end - start).days + 1
+            covered_to = end if covered_to is None else max(covered_to, end)
+    return total
 
 
 def stipend_source_id(tester_id: int, month: date) -> str:
@@ -75,9 +80,9 @@ def stipends_accrue(*, program: Program, month: date) -> int:
     policy = policy_in_force(program=program, at=period_end - timedelta(microseconds=1))
     if policy is None or policy.stipend_monthly_minor == 0:
         return 0
-    testers = list(
-        Tester.objects.filter(program=program, joined_at__isnull=False, joined_at__lt=period_end)
-    )
+    testers = Tester.objects.filter(
+        program=program, joined_at__isnull=False, joined_at__lt=period_end
+    ).only("id", "status", "joined_at")
     done = set(
         Earning.objects.filter(
             rule=RULE,
@@ -102,7 +107,6 @@ def stipends_accrue(*, program: Program, month: date) -> int:
             amounts[tester.pk] = (amount, active)
     if not amounts:
         return 0
-    money = policy.money
     txn = LedgerTransaction.objects.create(
         program=program,
         kind=LedgerTransaction.Kind.EARNING,
@@ -111,35 +115,99 @@ def stipends_accrue(*, program: Program, month: date) -> int:
         idempotency_key=None,
     )
     now = timezone.now()
-    earnings = Earning.objects.bulk_create(
-        [
-            Earning(
-                program=program,
-                tester_id=tid,
-                rule=RULE,
-                source_type=SOURCE_TYPE,
-                source_id=stipend_source_id(tid, first),
-                occurred_at=period_end - timedelta(seconds=1),
-                amount_minor=amount,
-                currency=policy.currency,
-                policy=policy,
-                rate_label=(
-                    f"Stipend {money(policy.stipend_monthly_minor)}/month x "
-                    f"{active}/{days_in_month} active days"
-                ),
-                params={"active_days": active, "days_in_month": days_in_month},
-                description=f"Participation stipend {first:%B %Y}",
-                url=f"/portal/payouts/statements/{first:%Y-%m}/",
-                transaction=txn,
-                created_at=now,
-            )
-            for tid, (amount, active) in amounts.items()
-        ]
+    _stipend_earnings(
+        txn=txn,
+        policy=policy,
+        amounts=amounts,
+        first=first,
+        days_in_month=days_in_month,
+        occurred_at=period_end - timedelta(seconds=1),
+        when=now,
     )
-    payable_accounts(program=program, tester_ids=amounts)
     expense = account_get(program=program, kind=Account.Kind.PROGRAM_EXPENSE)
     _stipend_postings(txn=txn, expense=expense, when=now)
-    return len(earnings)
+    return len(amounts)
+
+
+def _stipend_earnings(
+    *,
+    txn: LedgerTransaction,
+    policy,
+    amounts: dict[int, tuple[int, int]],
+    first: date,
+    days_in_month: int,
+    occurred_at: datetime,
+    when: datetime,
+) -> None:
+    """One Earning per tester and any missing payable accounts, as two INSERT … SELECT.
+
+    Only (tester, amount, active days) travel per row; the labels and JSON params are built in
+    the database, so closing a period does not build one ORM object per artist.
+    """
+    t = {
+        "earning": Earning._meta.db_table,
+        "account": Account._meta.db_table,
+    }
+    month = f"{first:%Y-%m}"
+    items = list(amounts.items())
+    active_text = "CAST(v.column3 AS TEXT)"
+    params_json = (
+        "'{\"active_days\": ' || " + active_text + f" || ', \"days_in_month\": {days_in_month}}}'"
+    )
+    if connection.vendor == "postgresql":
+        params_json = f"CAST({params_json} AS jsonb)"
+    label_prefix = f"Stipend {policy.money(policy.stipend_monthly_minor)}/month x "
+    columns = (
+        "program_id, tester_id, rule, source_type, source_id, occurred_at, amount_minor, "
+        "currency, policy_id, rate_label, params, description, url, transaction_id, "
+        "reversal_reason, created_at"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), STIPEND_ROWS_PER_INSERT):
+            chunk = items[start : start + STIPEND_ROWS_PER_INSERT]
+            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            values = [v for tid, (amount, active) in chunk for v in (tid, amount, active)]
+            cursor.execute(
+                f"""
+            INSERT INTO {t["earning"]} ({columns})
+            SELECT %s, v.column1, %s, %s, CAST(v.column1 AS TEXT) || %s, %s, v.column2,
+                %s, %s, %s || {active_text} || %s, {params_json}, %s, %s, %s, '', %s
+            FROM (VALUES {rows}) AS v
+            """,  # noqa: S608 - table names from model meta; values are parameters
+                [
+                    txn.program_id,
+                    RULE,
+                    SOURCE_TYPE,
+                    f":{month}",
+                    occurred_at,
+                    policy.currency,
+                    policy.pk,
+                    label_prefix,
+                    f"/{days_in_month} active days",
+                    f"Participation stipend {first:%B %Y}",
+                    f"/portal/payouts/statements/{month}/",
+                    txn.pk,
+                    when,
+                    *values,
+                ],
+            )
+        cursor.execute(
+            f"""
+            INSERT INTO {t["account"]} (program_id, kind, tester_id)
+            SELECT %s, %s, e.tester_id FROM {t["earning"]} e
+            WHERE e.transaction_id = %s AND NOT EXISTS (
+                SELECT 1 FROM {t["account"]} a
+                WHERE a.program_id = %s AND a.kind = %s AND a.tester_id = e.tester_id
+            )
+            """,  # noqa: S608
+            [
+                txn.program_id,
+                Account.Kind.ARTIST_PAYABLE.value,
+                txn.pk,
+                txn.program_id,
+                Account.Kind.ARTIST_PAYABLE.value,
+            ],
+        )
 
 
 def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetime) -> None:

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
@@ -26,7 +27,20 @@ from program.roles import HasRole, Role, has_role
 
 Artist = HasRole.of(Role.ARTIST)
 ProgramStaff = HasRole.of(Role.PROGRAM_STAFF)
-STATE_PARAM = OpenApiParameter("state", str, enum=["open", "released", "resolved", "all"])
+QUARANTINE_STATES = ["open", "released", "all"]
+FLAG_STATES = ["open", "resolved", "all"]
+STAFF_ONLY_AUDIT_FILTERS = ("actor", "tester")
+
+
+def _state_param(states: list[str]) -> OpenApiParameter:
+    return OpenApiParameter("state", str, enum=states, description="Default `open`")
+
+
+def _state(request, states: list[str]) -> str:
+    """The `state` query parameter; anything not listed is a 400 naming it."""
+    data = s.StateFilterSerializer(data=request.query_params, context={"states": states})
+    data.is_valid(raise_exception=True)
+    return data.validated_data["state"]
 
 
 def require_session(request) -> None:
@@ -133,8 +147,10 @@ class AuditEventListView(generics.ListAPIView):
         responses=s.AuditEventSerializer(many=True),
         parameters=[
             OpenApiParameter("action", str, description="Prefix, e.g. `token.`"),
-            OpenApiParameter("actor", str, description="Actor email or label contains"),
-            OpenApiParameter("tester", str, description="Tester id, name or email"),
+            OpenApiParameter(
+                "actor", str, description="Actor email or label contains (staff only)"
+            ),
+            OpenApiParameter("tester", str, description="Tester id, name or email (staff only)"),
             OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
             OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
         ],
@@ -143,24 +159,33 @@ class AuditEventListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        if not has_role(self.request.user, Role.PROGRAM_STAFF):
-            return audit_list_for_tester(tester=require_tester(self.request))
-        data = s.AuditFilterSerializer(data=self.request.query_params)
+        params = self.request.query_params
+        data = s.AuditFilterSerializer(data=params)
         data.is_valid(raise_exception=True)
-        return audit_list(**data.validated_data)
+        if has_role(self.request.user, Role.PROGRAM_STAFF):
+            return audit_list(**data.validated_data)
+        tester = require_tester(self.request)
+        # Who acted is hidden from artists, so they cannot filter on it either.
+        for name in STAFF_ONLY_AUDIT_FILTERS:
+            if name in params:
+                raise ValidationError({name: ["Only program staff can filter on this."]})
+        filters = {
+            k: v for k, v in data.validated_data.items() if k not in STAFF_ONLY_AUDIT_FILTERS
+        }
+        return audit_list_for_tester(tester=tester, **filters)
 
 
 class QuarantineListView(generics.ListAPIView):
     permission_classes = [ProgramStaff]
     serializer_class = s.QuarantineSerializer
 
-    @extend_schema(parameters=[STATE_PARAM])
+    @extend_schema(parameters=[_state_param(QUARANTINE_STATES)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return quarantine_list(
-            program=require_program(), state=self.request.query_params.get("state", "open")
+            program=require_program(), state=_state(self.request, QUARANTINE_STATES)
         )
 
 
@@ -187,14 +212,12 @@ class FlagListView(generics.ListAPIView):
     permission_classes = [ProgramStaff]
     serializer_class = s.FlagSerializer
 
-    @extend_schema(parameters=[STATE_PARAM])
+    @extend_schema(parameters=[_state_param(FLAG_STATES)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return flag_list(
-            program=require_program(), state=self.request.query_params.get("state", "open")
-        )
+        return flag_list(program=require_program(), state=_state(self.request, FLAG_STATES))
 
 
 class FlagResolveView(APIView):
@@ -291,7 +314,9 @@ class TokenReportView(APIView):
         request=s.TokenReportItemSerializer(many=True),
         responses={
             200: s.TokenReportResultSerializer,
-            401: OpenApiResponse(description="Missing or bad signature, or stale timestamp"),
+            401: OpenApiResponse(
+                description="Missing or bad signature, stale timestamp, or no secret configured"
+            ),
             409: OpenApiResponse(description="Replay of a processed delivery"),
         },
         parameters=[

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from atelier.errors import Conflict, ServiceError, Unavailable
+from atelier.errors import Conflict, ServiceError
 from program.access import token_format
 from program.access.models import AccessToken, TokenReportReceipt
 from program.access.services import TOKENS_URL, token_revoke
@@ -60,8 +60,11 @@ def report_verify(*, body: bytes, signature: str, timestamp: str) -> str:
     """Check the signature and the clock; returns the digest that identifies the delivery."""
     secret = settings.ATELIER_TOKEN_REPORT_SECRET
     if not secret:
-        raise Unavailable(
-            "Token reports are not configured on this server.", code="reports_not_configured"
+        # No shared secret: no signature can be valid, so the sender is not authenticated.
+        # A 401 (not a 5xx) says so without looking like an outage worth retrying.
+        raise SignatureError(
+            "Token reports are not configured on this server: no signature can be verified.",
+            code="reports_not_configured",
         )
     if not signature or not timestamp:
         raise SignatureError(

@@ -77,8 +77,6 @@ def audit_list(
 ) -> QuerySet[AuditEvent]:
     """Staff view. `action` matches a prefix (`token.` = every token event)."""
     queryset = AuditEvent.objects.select_related("actor", "subject_tester")
-    if action:
-        queryset = queryset.filter(action__startswith=action)
     if actor:
         queryset = queryset.filter(
             Q(actor__email__icontains=actor) | Q(actor_label__icontains=actor)
@@ -90,19 +88,29 @@ def audit_list(
         if tester.isdigit():
             match |= Q(subject_tester_id=int(tester))
         queryset = queryset.filter(match)
+    return _audit_filtered(queryset, action=action, date_from=date_from, date_to=date_to)
+
+
+def audit_list_for_tester(
+    *,
+    tester: Tester,
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """An artist's own entries; `action` matches a prefix like in the staff view."""
+    queryset = AuditEvent.objects.filter(subject_tester=tester).select_related("actor")
+    return _audit_filtered(queryset, action=action, date_from=date_from, date_to=date_to)
+
+
+def _audit_filtered(queryset, *, action: str, date_from, date_to) -> QuerySet[AuditEvent]:
+    if action:
+        queryset = queryset.filter(action__startswith=action)
     if date_from:
         queryset = queryset.filter(created_at__date__gte=date_from)
     if date_to:
         queryset = queryset.filter(created_at__date__lte=date_to)
     return queryset.order_by("-created_at", "-id")
-
-
-def audit_list_for_tester(*, tester: Tester) -> QuerySet[AuditEvent]:
-    return (
-        AuditEvent.objects.filter(subject_tester=tester)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
 
 
 def audit_actions() -> list[str]:

@@ -218,3 +218,15 @@ class AuditFilterSerializer(serializers.Serializer):
     tester = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
     date_from = serializers.DateField(required=False, allow_null=True, default=None)
     date_to = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class StateFilterSerializer(serializers.Serializer):
+    """`?state=`: the choices come from the view (quarantines and flags differ)."""
+
+    state = serializers.CharField(required=False, default="open")
+
+    def validate_state(self, value: str) -> str:
+        states = self.context["states"]
+        if value not in states:
+            raise serializers.ValidationError(f"Use one of: {', '.join(states)}.")
+        return value

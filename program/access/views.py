@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from atelier.errors import ServiceError
 from program.access import forms as f
@@ -62,6 +62,7 @@ def _tokens_page(request, tester, *, form=None, issued=None, status=200):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(Role.ARTIST)
 def portal_tokens(request):
     tester = _tester_or_404(request)
@@ -126,6 +127,7 @@ def portal_token_revoke(request, pk: int):
 # --- Staff: security ---------------------------------------------------------------------------
 
 
+@require_safe
 @role_required(*STAFF)
 def staff_security(request):
     program = _staff_program(request)
@@ -214,6 +216,7 @@ def staff_program_resume(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(*STAFF)
 def staff_security_settings(request):
     program = _staff_program(request)
@@ -242,6 +245,7 @@ def staff_security_settings(request):
     )
 
 
+@require_safe
 @role_required(*STAFF)
 def staff_audit(request):
     form = f.AuditFilterForm(request.GET or None)

@@ -1,7 +1,9 @@
 """Feedback API. Artists see only their own items and never internal notes; staff triage."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,6 +16,7 @@ from program.api import require_program, require_tester
 from program.feedback import serializers as s
 from program.feedback.models import Feedback
 from program.feedback.selectors import (
+    feedback_attachment_for_user,
     feedback_comments,
     feedback_detail,
     feedback_for_tester,
@@ -28,6 +31,7 @@ from program.feedback.services import (
     feedback_transition,
 )
 from program.feedback.severity import SEVERITY_SCALE
+from program.feedback.uploads import IMAGE_FORMATS
 from program.roles import HasRole, Role
 
 ArtistFeedback = [HasScope.of("feedback:write"), HasRole.of(Role.ARTIST)]
@@ -41,13 +45,21 @@ def _own_feedback(request, pk: int) -> Feedback:
     return feedback
 
 
+def _query(serializer_class, request) -> dict:
+    """Query parameters, validated: a bad value is a 400 naming it, never silently ignored."""
+    query = serializer_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
 def _program_feedback(pk: int) -> Feedback:
     return get_object_or_404(Feedback, pk=pk, program=require_program())
 
 
 class SeverityScaleView(APIView):
+    """Public; a presented token is still checked, so a dead one is refused as everywhere."""
+
     permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema(responses=s.SeverityLevelSerializer(many=True), summary="The severity scale")
     def get(self, request):
@@ -59,16 +71,14 @@ class FeedbackListCreateView(generics.ListAPIView):
     serializer_class = s.FeedbackListSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("state", str, enum=Feedback.State.values)],
-        summary="Your feedback",
-    )
+    @extend_schema(parameters=[s.FeedbackQuerySerializer], summary="Your feedback")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        query = _query(s.FeedbackQuerySerializer, self.request)
         return feedback_for_tester(
-            tester=require_tester(self.request), state=self.request.query_params.get("state", "")
+            tester=require_tester(self.request), state=query.get("state", "")
         )
 
     @extend_schema(request=s.FeedbackCreateSerializer, responses={201: s.FeedbackSerializer})
@@ -151,6 +161,37 @@ class FeedbackAttachmentsView(APIView):
         )
 
 
+ATTACHMENT_TYPES = [content_type for content_type, _ in IMAGE_FORMATS.values()] + [
+    "video/mp4",
+    "video/webm",
+]
+
+
+class AttachmentFileView(APIView):
+    """An attachment's bytes, for its owner and program staff only (not a public media URL)."""
+
+    permission_classes = [
+        HasScope.of("feedback:write"),
+        HasRole.of(Role.ARTIST, Role.PROGRAM_STAFF),
+    ]
+
+    @extend_schema(
+        responses={(200, media): OpenApiTypes.BINARY for media in ATTACHMENT_TYPES},
+        summary="Download an attachment",
+    )
+    def get(self, request, pk: int):
+        attachment = feedback_attachment_for_user(pk=pk, user=request.user)
+        if attachment is None:
+            raise ServiceError("No such attachment.", code="not_found", status_code=404)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            filename=attachment.original_name,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 # --- Staff triage ----------------------------------------------------------------------------
 
 
@@ -158,28 +199,19 @@ class StaffFeedbackListView(generics.ListAPIView):
     permission_classes = FeedbackStaff
     serializer_class = s.StaffFeedbackListSerializer
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("state", str, enum=["open", *Feedback.State.values]),
-            OpenApiParameter("kind", str, enum=Feedback.Kind.values),
-            OpenApiParameter("severity", str, enum=Feedback.Severity.values),
-            OpenApiParameter("overdue", bool),
-            OpenApiParameter("search", str),
-        ],
-        summary="Triage queue",
-    )
+    @extend_schema(parameters=[s.StaffQueueQuerySerializer], summary="Triage queue")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
+        query = _query(s.StaffQueueQuerySerializer, self.request)
         return feedback_queue(
             program=require_program(),
-            state=params.get("state", ""),
-            kind=params.get("kind", ""),
-            severity=params.get("severity", ""),
-            overdue=params.get("overdue", "").lower() in ("1", "true", "yes"),
-            search=params.get("search", "").strip(),
+            state=query.get("state", ""),
+            kind=query.get("kind", ""),
+            severity=query.get("severity", ""),
+            overdue=query["overdue"],
+            search=query["search"].strip(),
         )
 
 
@@ -209,7 +241,9 @@ class StaffTransitionView(APIView):
                 pk=values["duplicate_of"], program=feedback.program
             ).first()
             if original is None:
-                raise ServiceError("No such original.", field="duplicate_of")
+                raise ServiceError(
+                    "No such original.", field="duplicate_of", code="not_found", status_code=404
+                )
         feedback = feedback_transition(
             feedback=feedback,
             actor=request.user,

@@ -16,6 +16,11 @@ urlpatterns = [
         api.FeedbackAttachmentsView.as_view(),
         name="api-feedback-attachments",
     ),
+    path(
+        "feedback/attachments/<int:pk>/file/",
+        api.AttachmentFileView.as_view(),
+        name="api-feedback-attachment-file",
+    ),
     path("staff/feedback/", api.StaffFeedbackListView.as_view(), name="api-staff-feedback"),
     path("staff/feedback/bulk/", api.StaffBulkView.as_view(), name="api-staff-feedback-bulk"),
     path(

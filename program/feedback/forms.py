@@ -74,7 +74,11 @@ class StaffCommentForm(forms.Form):
 class TransitionForm(forms.Form):
     state = forms.ChoiceField(choices=[])
     duplicate_of = forms.IntegerField(
-        required=False, label="Original #", help_text="For duplicates: the original's number"
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        label="Original #",
+        help_text="For duplicates: the original's number",
     )
     note = forms.CharField(
         required=False,

@@ -7,8 +7,10 @@ from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from program.feedback.clocks import CLOCK_FIELDS, business_days_between, slo_targets
-from program.feedback.models import Feedback, FeedbackComment
+from program.feedback.models import Feedback, FeedbackAttachment, FeedbackComment
 from program.models import Program, Tester
+from program.roles import Role, has_role
+from program.selectors import program_current, tester_for_user
 
 
 def _with_relations(queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
@@ -158,3 +160,14 @@ def feedback_slo_figures(*, program, days: int = 90) -> dict:
             "target": targets[clock],
         }
     return figures
+
+
+def feedback_attachment_for_user(*, pk: int, user) -> FeedbackAttachment | None:
+    """An attachment its reader may open: program staff in the program, else only its owner."""
+    attachments = FeedbackAttachment.objects.select_related("feedback")
+    if has_role(user, Role.PROGRAM_STAFF):
+        return attachments.filter(pk=pk, feedback__program=program_current()).first()
+    tester = tester_for_user(user)
+    if tester is None:
+        return None
+    return attachments.filter(pk=pk, feedback__tester=tester).first()

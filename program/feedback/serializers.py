@@ -1,11 +1,15 @@
 """Shapes for the feedback API. Artist shapes have no way to carry internal notes."""
 
+from django.core.validators import RegexValidator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from atelier.api import StrictCharField
 from atelier.markdown import render_markdown
 from program.feedback.clocks import CLOCK_NAMES, CLOCK_STATUSES, feedback_clocks
 from program.feedback.models import (
+    SEVERITY_KINDS,
     Feedback,
     FeedbackAttachment,
     FeedbackComment,
@@ -14,6 +18,9 @@ from program.feedback.models import (
 )
 
 TEAM_NAME = "Atelier team"
+# Text that is only whitespace is blank: the schema says so with a pattern, so fuzzers agree.
+NOT_BLANK = RegexValidator(r"\S", message="Write something other than whitespace.")
+MAX_ID = 2**63 - 1  # BigAutoField: a larger id is a 400, not a database overflow
 
 
 class ClockSerializer(serializers.Serializer):
@@ -45,7 +52,9 @@ class FeedbackJobSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True, use_url=True)
+    url = serializers.SerializerMethodField(
+        help_text="Checked download: only the owner and program staff may open it"
+    )
 
     class Meta:
         model = FeedbackAttachment
@@ -61,6 +70,11 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "url",
             "created_at",
         ]
+
+    def get_url(self, attachment: FeedbackAttachment) -> str:
+        path = reverse("api-feedback-attachment-file", kwargs={"pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -91,7 +105,7 @@ class StaffCommentSerializer(CommentSerializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20000, help_text="Markdown")
+    body = StrictCharField(max_length=20000, validators=[NOT_BLANK], help_text="Markdown")
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -173,16 +187,18 @@ class StaffFeedbackSerializer(FeedbackSerializer):
 
 class FeedbackCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Feedback.Kind.choices)
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=50000, help_text="Markdown; rendered sanitised")
+    title = StrictCharField(max_length=200, validators=[NOT_BLANK])
+    body = StrictCharField(
+        max_length=50000, validators=[NOT_BLANK], help_text="Markdown; rendered sanitised"
+    )
     severity = serializers.ChoiceField(
         choices=Feedback.Severity.choices,
         required=False,
         allow_blank=True,
-        help_text="Required for bug and safety; see /feedback/severity/",
+        help_text="Required for bug and safety, refused for other kinds; see /feedback/severity/",
     )
     jobs = serializers.ListField(
-        child=serializers.CharField(max_length=40),
+        child=StrictCharField(max_length=40),
         required=False,
         default=list,
         max_length=20,
@@ -192,17 +208,47 @@ class FeedbackCreateSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, default=list, help_text="Multipart only"
     )
 
+    def validate(self, attrs):
+        severity = attrs.get("severity", "")
+        if attrs["kind"] in SEVERITY_KINDS and not severity:
+            raise serializers.ValidationError(
+                {"severity": "Bugs and safety reports need a severity (P1 to P4)."}
+            )
+        if attrs["kind"] not in SEVERITY_KINDS and severity:
+            raise serializers.ValidationError(
+                {"severity": "Severity applies to bugs and safety reports only."}
+            )
+        return attrs
+
+
+class FeedbackQuerySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Feedback.State.choices, required=False)
+
+
+class StaffQueueQuerySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[("open", "Open (any not closed)"), *Feedback.State.choices], required=False
+    )
+    kind = serializers.ChoiceField(choices=Feedback.Kind.choices, required=False)
+    severity = serializers.ChoiceField(choices=Feedback.Severity.choices, required=False)
+    overdue = serializers.BooleanField(required=False, default=False)
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
 
 class TransitionInputSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Feedback.State.choices)
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, default="", help_text="Shown to the artist"
     )
-    duplicate_of = serializers.IntegerField(required=False, allow_null=True, default=None)
+    duplicate_of = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
 
 
 class BulkInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
     state = serializers.ChoiceField(
         choices=[
             Feedback.State.TRIAGED,
@@ -211,7 +257,7 @@ class BulkInputSerializer(serializers.Serializer):
             Feedback.State.NOT_APPLICABLE,
         ]
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -220,7 +266,7 @@ class BulkResultSerializer(serializers.Serializer):
 
 
 class ShipInputSerializer(serializers.Serializer):
-    version = serializers.CharField(max_length=80)
+    version = StrictCharField(max_length=80, validators=[NOT_BLANK])
 
 
 class SeverityLevelSerializer(serializers.Serializer):

@@ -132,7 +132,13 @@ def feedback_create(
     if len(jobs) != len(wanted):
         found = {job.public_id for job in jobs}
         missing = ", ".join(j for j in wanted if j not in found)
-        raise ServiceError(f"No generation of yours has the id {missing}.", field="jobs")
+        # Like a missing URL object (and Stripe's resource_missing): 404, naming the field.
+        raise ServiceError(
+            f"No generation of yours has the id {missing}.",
+            field="jobs",
+            code="not_found",
+            status_code=404,
+        )
 
     now = now or timezone.now()
     targets = slo_targets()

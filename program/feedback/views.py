@@ -1,10 +1,12 @@
 """Feedback pages: artists file and follow their own items; program staff triage."""
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from atelier.errors import ServiceError
 from generation.models import GenerationJob
@@ -38,6 +40,7 @@ from program.selectors import program_current
 from program.views import _staff_program, _tester_or_404
 
 STAFF = (Role.PROGRAM_STAFF,)
+_ID = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits within BigAutoField range
 
 
 def _form_error(form, exc: ServiceError) -> None:
@@ -48,6 +51,7 @@ def _with_clocks(items):
     return [(item, feedback_clocks(item)) for item in items]
 
 
+@require_safe
 def severity_scale(request):
     """Public: the severity scale with its definitions."""
     return render(
@@ -61,6 +65,7 @@ def severity_scale(request):
 
 
 @role_required(Role.ARTIST)
+@require_safe
 def feedback_list(request):
     tester = _tester_or_404(request)
     state = request.GET.get("state", "")
@@ -81,6 +86,7 @@ def feedback_list(request):
 
 
 @role_required(Role.ARTIST)
+@require_http_methods(["GET", "POST"])
 def feedback_new(request):
     tester = _tester_or_404(request)
     jobs = GenerationJob.objects.filter(tester=tester, deleted_at__isnull=True).order_by(
@@ -117,6 +123,7 @@ def feedback_new(request):
 
 
 @role_required(Role.ARTIST)
+@require_http_methods(["GET", "POST"])
 def feedback_detail_page(request, pk: int):
     tester = _tester_or_404(request)
     feedback = feedback_detail(pk=pk, tester=tester)
@@ -156,6 +163,7 @@ def feedback_detail_page(request, pk: int):
 
 
 @role_required(*STAFF)
+@require_safe
 def staff_queue(request):
     program = _staff_program(request)
     filters = {key: request.GET.get(key, "").strip() for key in ("state", "kind", "severity")}
@@ -186,7 +194,7 @@ def staff_queue(request):
 def staff_bulk(request):
     program = _staff_program(request)
     form = BulkForm(request.POST)
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("ids") if _ID.fullmatch(value)]
     if not form.is_valid() or not ids:
         messages.error(request, "Choose items and an action.")
     else:
@@ -211,6 +219,7 @@ def _staff_item(request, pk: int) -> Feedback:
 
 
 @role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
 def staff_detail(request, pk: int):
     feedback = _staff_item(request, pk)
     comment_form = StaffCommentForm()

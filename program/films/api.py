@@ -7,11 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.api import query_choice
 from program.access.models import AccessToken, Scope
 from program.access.network import client_ip
 from program.api import require_program, require_tester
@@ -478,19 +480,20 @@ class StaffFilmListView(generics.ListAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=Film.Status.values),
-            OpenApiParameter("round", int),
+            OpenApiParameter("round", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
         ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        round_id = params.get("round", "")
+        round_id = self.request.query_params.get("round")
+        if round_id is not None and not (round_id.isdigit() and 0 < int(round_id) < 2**31):
+            raise ValidationError({"round": ["Give a round id (a positive whole number)."]})
         return selectors.film_list_for_staff(
             program=require_program(),
-            status=params.get("status", ""),
-            round_id=int(round_id) if round_id.isdigit() else None,
+            status=query_choice(self.request, "status", Film.Status.values),
+            round_id=int(round_id) if round_id is not None else None,
         )
 
 
@@ -575,7 +578,8 @@ class LicenseListView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.license_list(
-            program=require_program(), status=self.request.query_params.get("status", "")
+            program=require_program(),
+            status=query_choice(self.request, "status", License.Status.values),
         )
 
     @extend_schema(

@@ -410,8 +410,14 @@ class ScreeningFilmSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def currency_field(**kwargs) -> serializers.RegexField:
+    """ISO 4217 code in capitals; the pattern is in the schema so clients can check it first."""
+    return serializers.RegexField(r"^[A-Z]{3}$", min_length=3, max_length=3, **kwargs)
+
+
 class ScreeningSerializer(serializers.ModelSerializer):
     entries = ScreeningFilmSerializer(many=True, read_only=True)
+    currency = currency_field(required=False, default="USD")
 
     class Meta:
         model = Screening
@@ -450,7 +456,7 @@ class LicenseRequestSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     fee_minor = serializers.IntegerField(min_value=0, help_text="Integer minor units")
-    currency = serializers.CharField(max_length=3, min_length=3)
+    currency = currency_field()
     terms = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from atelier.errors import ServiceError
 from generation.models import GenerationJob
@@ -48,11 +49,13 @@ def _require_program_staff(request) -> None:
 # --- Public -----------------------------------------------------------------------------------
 
 
+@require_safe
 def public_films(request):
     page = Paginator(selectors.film_list_public(), 24).get_page(request.GET.get("page"))
     return render(request, "films/public.html", {"page": page})
 
 
+@require_safe
 def film_media(request, pk: int, variant: str):
     """Stream a film's video or poster to whoever may see it; 404 to everyone else."""
     film = get_object_or_404(Film.objects.select_related("tester"), pk=pk)
@@ -71,6 +74,7 @@ def film_media(request, pk: int, variant: str):
 # --- Artists ----------------------------------------------------------------------------------
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def my_films(request):
     tester = _tester_or_404(request)
@@ -86,6 +90,7 @@ def my_films(request):
     )
 
 
+@require_safe
 @role_required(Role.ARTIST)
 def my_licenses(request):
     tester = _tester_or_404(request)
@@ -96,6 +101,7 @@ def my_licenses(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ARTIST)
 def submit_film(request):
     tester = _tester_or_404(request)
@@ -159,6 +165,7 @@ def submit_film(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ARTIST)
 def film_detail(request, pk: int):
     tester = _tester_or_404(request)
@@ -218,6 +225,7 @@ def _artist_action(request, *, tester, film, action: str) -> None:
 # --- Curators ---------------------------------------------------------------------------------
 
 
+@require_safe
 @role_required(Role.CURATOR)
 def curator_assignments(request):
     assignments = selectors.assignment_list_for_curator(curator=request.user)
@@ -227,6 +235,7 @@ def curator_assignments(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.CURATOR)
 def curator_review(request, pk: int):
     assignment = selectors.assignment_get_for_curator(curator=request.user, pk=pk)
@@ -284,6 +293,7 @@ def curator_review(request, pk: int):
     )
 
 
+@require_safe
 @role_required(Role.CURATOR, Role.PROGRAM_STAFF)
 def round_results(request, pk: int):
     """A curator sees results only for films they have scored; staff see the whole round."""
@@ -310,6 +320,7 @@ def round_results(request, pk: int):
 # --- Staff ------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def staff_films(request):
     program = _staff_program(request)
@@ -335,6 +346,7 @@ def staff_films(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def staff_rounds(request):
     program = _staff_program(request)
@@ -356,6 +368,7 @@ def staff_rounds(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def staff_round(request, pk: int):
     program = _staff_program(request)
@@ -438,6 +451,7 @@ def staff_round(request, pk: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.PROGRAM_STAFF, Role.FINANCE)
 def staff_screenings(request):
     program = _staff_program(request)
@@ -459,6 +473,7 @@ def staff_screenings(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.PROGRAM_STAFF, Role.FINANCE)
 def staff_screening(request, pk: int):
     program = _staff_program(request)
@@ -492,6 +507,7 @@ def staff_screening(request, pk: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.PROGRAM_STAFF, Role.FINANCE)
 def staff_licenses(request):
     program = _staff_program(request)
@@ -524,6 +540,7 @@ def staff_licenses(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.PROGRAM_STAFF, Role.FINANCE)
 def staff_license(request, pk: int):
     program = _staff_program(request)

@@ -189,6 +189,29 @@ def test_staff_audit_filters_and_query_count(program, program_staff, django_asse
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "date_from"
 
 
+@pytest.mark.django_db
+def test_artist_filters_own_audit_entries_by_action(artist):
+    token_for(artist)
+    _quarantined(artist)
+    client = client_for(artist.user)
+    data = client.get("/api/audit-events/", {"action": "token.quarantined"}).json()
+    assert [e["action"] for e in data["results"]] == ["token.quarantined"]
+
+
+@pytest.mark.django_db
+def test_artist_bad_audit_date_names_the_parameter(artist):
+    bad = client_for(artist.user).get("/api/audit-events/", {"date_to": "soon"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "date_to"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["actor", "tester"])
+def test_artist_cannot_filter_audit_on_staff_only_fields(artist, name):
+    """Who acted is hidden from artists; filtering on it would reveal it."""
+    bad = client_for(artist.user).get("/api/audit-events/", {name: "staff@"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == name
+
+
 # --- staff security ----------------------------------------------------------------------------
 
 STAFF_GETS = ["/api/security/quarantines/", "/api/security/flags/", "/api/security/settings/"]
@@ -218,6 +241,30 @@ def test_staff_list_quarantines_with_query_count(
         data = client_for(program_staff).get("/api/security/quarantines/").json()
     assert data["count"] == 6
     assert data["results"][0]["evidence"]["origin"] == "https://leak.example"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "state"),
+    [
+        ("/api/security/quarantines/", "bogus"),
+        ("/api/security/quarantines/", "resolved"),
+        ("/api/security/flags/", "released"),
+    ],
+)
+def test_unknown_state_filter_is_a_400_naming_it(program, program_staff, url, state):
+    bad = client_for(program_staff).get(url, {"state": state})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "state"
+
+
+@pytest.mark.django_db
+def test_released_quarantines_are_listed_by_state(artist, program_staff):
+    from program.access.services import token_release
+
+    token_release(quarantine=_quarantined(artist), actor=program_staff, reason="Was me")
+    client = client_for(program_staff)
+    assert client.get("/api/security/quarantines/").json()["count"] == 0
+    assert client.get("/api/security/quarantines/", {"state": "released"}).json()["count"] == 1
 
 
 @pytest.mark.django_db

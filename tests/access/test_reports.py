@@ -115,7 +115,9 @@ def test_item_without_url_names_the_field(client, artist, report_secret):
 
 
 @pytest.mark.django_db
-def test_without_a_configured_secret_the_endpoint_is_unavailable(client, settings):
+def test_without_a_configured_secret_no_report_is_authenticated(client, settings):
     settings.ATELIER_TOKEN_REPORT_SECRET = ""
     body, meta = signed_report([{"token": "atl_x", "url": "https://x.example"}])
-    assert post(client, body, meta).status_code == 503
+    response = post(client, body, meta)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "reports_not_configured"

@@ -108,19 +108,19 @@ def test_revocation_is_seen_by_every_process_at_once(tmp_path, own_database):
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(url, headers=headers, timeout=5).status_code == 200:
+                if requests.get(url, headers=headers, timeout=15).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # workers still booting (slow on a busy machine)
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
-        assert {requests.get(url, headers=headers, timeout=5).status_code for _ in range(6)} == {
+        assert {requests.get(url, headers=headers, timeout=15).status_code for _ in range(6)} == {
             200
         }
 
         _manage(env, "shell", stdin=REVOKE)
 
-        after = [requests.get(url, headers=headers, timeout=5) for _ in range(6)]
+        after = [requests.get(url, headers=headers, timeout=15) for _ in range(6)]
         assert {r.status_code for r in after} == {401}
         assert {r.json()["error"]["code"] for r in after} == {"token_revoked"}
     finally:

@@ -64,7 +64,6 @@ def test_seed_is_recorded_when_not_given(api):
         ({"prompt": ""}, "prompt"),
         ({"prompt": "   "}, "prompt"),
         ({"prompt": "x" * 2001}, "prompt"),
-        ({"model": "sora-2"}, "model"),
         ({"num_inference_steps": "0"}, "num_inference_steps"),
         ({"num_inference_steps": "1000"}, "num_inference_steps"),
         ({"guidance_scale": "-1"}, "guidance_scale"),
@@ -78,6 +77,13 @@ def test_bad_input_is_400_naming_the_field_and_queues_nothing(api, data, param):
     response = create(api, **data)
     assert response.status_code == 400, response.json()
     assert response.json()["error"]["param"] == param
+    assert not GenerationJob.objects.exists()
+
+
+def test_unknown_model_is_404_naming_the_model_and_queues_nothing(api):
+    response = create(api, model="sora-2")
+    assert response.status_code == 404, response.json()
+    assert response.json()["error"]["param"] == "model"
     assert not GenerationJob.objects.exists()
 
 
@@ -178,6 +184,33 @@ def test_list_bad_params(api):
     assert api.get("/v1/videos", {"limit": 0}).json()["error"]["param"] == "limit"
     assert api.get("/v1/videos", {"order": "up"}).json()["error"]["param"] == "order"
     assert api.get("/v1/videos", {"after": "video_nope"}).json()["error"]["param"] == "after"
+
+
+@pytest.mark.parametrize("query", [{"limit": ""}, {"limit": "101"}, {"order": ""}])
+def test_list_refuses_empty_or_out_of_range_params_as_the_schema_says(api, query):
+    response = api.get("/v1/videos", query)
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == next(iter(query))
+
+
+def test_list_after_an_unknown_video_is_404(api):
+    assert api.get("/v1/videos", {"after": "video_nope"}).status_code == 404
+
+
+def test_json_numbers_are_taken_where_the_schema_says_string_or_number(api):
+    body = {"prompt": "a red cat", "model": "tiny-ltx", "size": "64x64", "seconds": 1, "fps": 8}
+    response = api.post("/v1/videos", body, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["seconds"], response.json()["fps"]) == ("1", 8)
+
+
+@pytest.mark.parametrize("field", ["prompt", "model", "size", "negative_prompt"])
+def test_a_number_where_the_schema_says_text_is_400_naming_the_field(api, field):
+    body = {"prompt": "a red cat", "model": "tiny-ltx", "size": "64x64", field: 7}
+    response = api.post("/v1/videos", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == field
+    assert not GenerationJob.objects.exists()
 
 
 def test_content_is_404_until_completed(api, artist):

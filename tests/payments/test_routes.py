@@ -87,6 +87,35 @@ def test_session_staff_pages_admit_program_staff_only(
 
 
 @pytest.mark.django_db
+def test_confirming_hours_for_a_forged_signup_id_is_404_not_500(assignment, program_staff):
+    url = f"/staff/payments/sessions/{assignment.pk}/"
+    response = web(program_staff).post(url, {"signup": "not-a-number", "minutes": "30"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_onboarding_without_stripe_configured_is_409_not_500(artist, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    response = client_for(artist.user).post("/api/payments/me/onboarding/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "stripe_not_configured"
+
+
+@pytest.mark.django_db
+def test_year_end_api_refuses_a_year_out_of_range_naming_it(finance_user, program):
+    response = client_for(finance_user).get("/api/payments/reports/year-end/99999/")
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "year"
+
+
+@pytest.mark.django_db
+def test_statement_api_refuses_a_month_that_is_not_yyyy_mm(artist):
+    response = client_for(artist.user).get("/api/payments/me/statements/2026-13/")
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "month"
+
+
+@pytest.mark.django_db
 def test_policy_staff_page_admits_program_staff_and_finance(
     artist, curator, finance_user, program_staff, policy
 ):
@@ -235,7 +264,7 @@ def test_api_policy_publish_refuses_lowering_past_pay(program_staff, policy, cur
     body = {"effective_from": timezone.now().isoformat(), "stipend_monthly_minor": 1}
     assert client_for(curator).post("/api/payments/policy/", body, format="json").status_code == 403
     response = client_for(program_staff).post("/api/payments/policy/", body, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # conflicts with the version in force, field named
     assert response.json()["error"]["param"] == "stipend_monthly_minor"
     assert client_for(program_staff).get("/api/payments/policy/").json()["in_force"]["version"] == 1
 
@@ -271,7 +300,7 @@ def test_session_flow_signup_log_confirm_with_cut_explained(
     no_reason = client_for(program_staff).post(
         f"/api/payments/signups/{signup_id}/confirm/", {"minutes": 120}
     )
-    assert no_reason.status_code == 400 and no_reason.json()["error"]["param"] == "cut_reason"
+    assert no_reason.status_code == 409 and no_reason.json()["error"]["param"] == "cut_reason"
     assert (
         client_for(artist.user)
         .post(f"/api/payments/signups/{signup_id}/confirm/", {"minutes": 120})
