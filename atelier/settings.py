@@ -378,6 +378,8 @@ STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRETS", default=[])
 STRIPE_WEBHOOK_TOLERANCE_S = env.int("STRIPE_WEBHOOK_TOLERANCE_S", default=300)
 STRIPE_TIMEOUT_S = env.int("STRIPE_TIMEOUT_S", default=30)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Where account links send artists: the payouts page's CSP lets its onboarding form go there.
+STRIPE_CONNECT_ORIGIN = env.str("STRIPE_CONNECT_ORIGIN", default="https://connect.stripe.com")
 # Countries Stripe Connect can pay out to; artists elsewhere get the manual bank transfer rail.
 PAYMENTS_STRIPE_COUNTRIES = env.list(
     "PAYMENTS_STRIPE_COUNTRIES",

@@ -10,6 +10,9 @@ from tests.factories import ProgramFactory, TesterFactory, UserFactory
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+# The real Celery worker and tiny models, shared by the generation and browser tests.
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture
 def program(db):

@@ -1,3 +1,4 @@
+import secrets
 from functools import partial
 
 from django.contrib import messages
@@ -36,7 +37,13 @@ def _form_error(form, exc: ServiceError) -> None:
 # --- Artist: my tokens -------------------------------------------------------------------------
 
 
+# A one-time value in the create form: reloading the page that shows a new token re-sends the
+# form, and that must not quietly create (and show) a second token.
+FORM_ONCE_KEY = "access_token_form_once"
+
+
 def _tokens_page(request, tester, *, form=None, issued=None, status=200):
+    request.session[FORM_ONCE_KEY] = secrets.token_urlsafe(16)
     response = render(
         request,
         "portal/tokens.html",
@@ -47,6 +54,7 @@ def _tokens_page(request, tester, *, form=None, issued=None, status=200):
             "audit_events": audit_list_for_tester(tester=tester)[:30],
             "form": form or f.TokenCreateForm(),
             "issued": issued,
+            "form_once": request.session[FORM_ONCE_KEY],
         },
         status=status,
     )
@@ -60,6 +68,14 @@ def portal_tokens(request):
     tester = _tester_or_404(request)
     if request.method != "POST":
         return _tokens_page(request, tester)
+    once = request.POST.get("once")
+    if once and once != request.session.pop(FORM_ONCE_KEY, None):
+        messages.info(
+            request,
+            "That form was already sent, so no new token was made. A token is shown only once: "
+            "if you did not copy it, revoke it and create another.",
+        )
+        return redirect("portal-tokens")
     form = f.TokenCreateForm(request.POST)
     if form.is_valid():
         try:

@@ -119,7 +119,7 @@ class ScreeningForm(forms.Form):
     place = forms.CharField(max_length=200, required=False)
     link = forms.URLField(required=False, assume_scheme="https")
     fee_minor = forms.IntegerField(
-        min_value=0, initial=0, help_text="Per artist shown, in minor units (cents)."
+        min_value=0, initial=0, label="Fee, in cents", help_text="Per artist shown, in minor units."
     )
     currency = forms.CharField(min_length=3, max_length=3, initial="USD")
 
@@ -141,7 +141,9 @@ class LicenseRequestForm(forms.Form):
     )
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    fee_minor = forms.IntegerField(min_value=0, help_text="In minor units (cents).")
+    fee_minor = forms.IntegerField(
+        min_value=0, label="Fee, in cents", help_text="In minor units, e.g. 25000 for 250.00."
+    )
     currency = forms.CharField(min_length=3, max_length=3, initial="USD")
     terms = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -110,9 +110,11 @@ def submit_film(request):
     ).exclude(video="")[:100]
     prefill = request.GET.get("job", "")
     initial_job = next((job for job in jobs if job.public_id == prefill), None)
-    upload_form = f.FilmUploadForm()
+    # Both forms share field names: distinct ids keep each label tied to its own field.
+    upload_form = f.FilmUploadForm(auto_id="upload_%s")
     assemble_form = f.FilmAssembleForm(
         jobs=jobs,
+        auto_id="assemble_%s",
         initial={
             "jobs": [initial_job.public_id] if initial_job else [],
             "title": initial_job.prompt[:80] if initial_job else "",
@@ -121,9 +123,9 @@ def submit_film(request):
     if request.method == "POST":
         assembling = request.POST.get("mode") == "jobs"
         form = (
-            f.FilmAssembleForm(request.POST, jobs=jobs)
+            f.FilmAssembleForm(request.POST, jobs=jobs, auto_id="assemble_%s")
             if assembling
-            else f.FilmUploadForm(request.POST, request.FILES)
+            else f.FilmUploadForm(request.POST, request.FILES, auto_id="upload_%s")
         )
         if assembling:
             assemble_form = form

@@ -25,3 +25,14 @@ def status_class(status: str) -> str:
 def humanize_key(value: str) -> str:
     """`first_response` → `First response`."""
     return str(value).replace("_", " ").capitalize()
+
+
+@register.filter
+def money(amount_minor, currency: str = "USD") -> str:
+    """`25000|money:"USD"` → `$250.00`: minor units read as people read money."""
+    from payments.money import format_minor
+
+    try:
+        return format_minor(int(amount_minor), currency or "USD")
+    except (TypeError, ValueError):
+        return ""

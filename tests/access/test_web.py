@@ -78,6 +78,19 @@ def test_create_token_shows_the_secret_once(artist):
 
 
 @pytest.mark.django_db
+def test_resending_the_create_form_makes_no_second_token(artist):
+    client = web(artist.user)
+    once = client.get("/portal/tokens/").context["form_once"]
+    data = {"name": "laptop", "scopes": ["videos:read"], "expires_in_days": 30, "once": once}
+    assert client.post("/portal/tokens/", data).status_code == 201
+
+    again = client.post("/portal/tokens/", data)  # the browser's reload of the result page
+
+    assert again.status_code == 302
+    assert AccessToken.objects.filter(tester=artist).count() == 1
+
+
+@pytest.mark.django_db
 def test_create_without_scopes_shows_the_error(artist):
     response = web(artist.user).post("/portal/tokens/", {"name": "x", "expires_in_days": 3})
     assert response.status_code == 400

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from generation.models import GenerationJob
-from tests.generation.conftest import wait_for
+from tests.worker import wait_for
 
 pytestmark = [
     pytest.mark.integration,

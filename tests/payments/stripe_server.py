@@ -36,6 +36,8 @@ class FakeStripe:
         self.idempotency: dict[str, tuple[dict, int, dict]] = {}
         self.requests: list[tuple[str, str]] = []
         self.fail_after_create: str | None = None
+        self.return_urls: dict[str, str] = {}
+        self.webhook_url: str | None = None  # where hosted onboarding sends account.updated
         self.down = False
         self.sleep_s = 3
         self._ids = itertools.count(1)
@@ -83,6 +85,7 @@ class FakeStripe:
         if method == "POST" and path == "/v1/account_links":
             if form.get("account") not in self.accounts:
                 return 400, self._invalid("No such account", "account")
+            self.return_urls[form["account"]] = form.get("return_url", "")
             return 200, {
                 "object": "account_link",
                 "url": f"{self.url}/connect/onboard/{form['account']}",
@@ -137,6 +140,23 @@ class FakeStripe:
             payouts_enabled=True, details_submitted=True, requirements={"currently_due": []}
         )
         return account
+
+    def hosted_onboarding(self, method: str, account_id: str) -> tuple[int, dict, bytes]:
+        """Stripe's hosted onboarding, reduced to one button: GET shows it; POST enables payouts,
+        sends the signed `account.updated` webhook (when `webhook_url` is set) and goes back."""
+        if account_id not in self.accounts:
+            return 404, {"Content-Type": "text/plain"}, b"No such account"
+        if method == "GET":
+            page = (
+                "<!doctype html><html lang=en><head><title>Stripe (test) onboarding</title></head>"
+                f"<body><h1>Stripe test onboarding</h1><p>Account {account_id}</p>"
+                "<form method=post><button type=submit>Submit details</button></form></body></html>"
+            )
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+        account = self.enable_payouts(account_id)
+        if self.webhook_url:
+            self.deliver(self.webhook_url, self.event("account.updated", account))
+        return 303, {"Location": self.return_urls.get(account_id, "/")}, b""
 
     @staticmethod
     def _missing(what: str) -> dict:
@@ -198,6 +218,16 @@ class FakeStripe:
 
             def _respond(self):
                 parsed = urllib.parse.urlsplit(self.path)
+                if parsed.path.startswith("/connect/onboard/"):
+                    status, headers, data = fake.hosted_onboarding(
+                        self.command, parsed.path.rsplit("/", 1)[1]
+                    )
+                    self.send_response(status)
+                    for name, value in {**headers, "Content-Length": str(len(data))}.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 query = dict(urllib.parse.parse_qsl(parsed.query))
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""

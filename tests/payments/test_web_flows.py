@@ -111,3 +111,13 @@ def test_policy_publish_on_the_web_refuses_lowering_past_pay(program_staff, poli
         and "lower pay for work already done" in response.content.decode()
     )
     assert policy.program.policies.count() == 1
+
+
+@pytest.mark.django_db
+def test_payouts_page_lets_its_onboarding_form_reach_stripe(artist, settings):
+    settings.STRIPE_CONNECT_ORIGIN = "https://connect.stripe.com"
+    policy = web(artist.user).get("/portal/payouts/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", "https://connect.stripe.com"]
+    other = web(artist.user).get("/portal/tokens/")["Content-Security-Policy"]
+    assert "connect.stripe.com" not in other
