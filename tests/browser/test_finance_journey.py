@@ -18,7 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_finance_close_four_eyes_pay_statement_and_transparency(
-    stripe_worker, live_server, page_for, page, shot, program, program_staff, finance_user
+    stripe_worker,
+    gpu_worker,
+    live_server,
+    page_for,
+    page,
+    shot,
+    program,
+    program_staff,
+    finance_user,
 ):
     # Preconditions: a published policy, an artist who earned last month (a selected film).
     base = live_server.url
@@ -77,7 +85,14 @@ def test_finance_close_four_eyes_pay_statement_and_transparency(
     batch.refresh_from_db()
     assert batch.status == "approved" and batch.approved_by == second
     approver.get_by_role("button", name="Pay", exact=True).click()
-    approver.locator("#batch-status .badge-paid").first.wait_for(timeout=60_000)
+    try:
+        approver.locator("#batch-status .badge-paid").first.wait_for(timeout=90_000)
+    except Exception as exc:
+        batch.refresh_from_db()
+        raise AssertionError(
+            f"batch {batch.status}: {list(batch.payouts.values_list('status', 'failure_reason'))}"
+            f"\n{gpu_worker.log()[-3000:]}"
+        ) from exc
     shot(approver, "finance-4-batch-paid")
     batch.refresh_from_db()
     assert batch.status == "paid"
