@@ -1,13 +1,12 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from atelier.errors import NotAllowed
+from atelier.errors import NotAllowed, ServiceError
 from program.access import pause as pauses
 from program.access import reports, services
 from program.access import serializers as s
@@ -168,7 +167,12 @@ class AuditEventListView(generics.ListAPIView):
         # Who acted is hidden from artists, so they cannot filter on it either.
         for name in STAFF_ONLY_AUDIT_FILTERS:
             if name in params:
-                raise ValidationError({name: ["Only program staff can filter on this."]})
+                raise ServiceError(
+                    "Only program staff can filter on this.",
+                    field=name,
+                    code="staff_only_filter",
+                    status_code=403,
+                )
         filters = {
             k: v for k, v in data.validated_data.items() if k not in STAFF_ONLY_AUDIT_FILTERS
         }
