@@ -123,6 +123,7 @@ class Stack:
             ATELIER_LOG_FORMAT="json",
             ATELIER_VAR_DIR=str(workdir / "var"),
             ATELIER_RATE_PER_MINUTE="100000",
+            ATELIER_RATE_PER_MINUTE_PER_TESTER="100000",
             ATELIER_MAX_CONCURRENT_JOBS="1000",
             ATELIER_GPU_SECONDS_PER_DAY="10000000",
             GENERATION_MAX_QUEUED_PER_TESTER="1000000",
