@@ -76,6 +76,10 @@ def run(script: Path) -> dict:
         result = {"name": script.stem, "pass": False, "error": " / ".join(tail)[:300]}
     else:
         result = json.loads(lines[-1].removeprefix("RESULT "))
+        # Older scripts name themselves "bench" and report "goal_met"; read both spellings.
+        result.setdefault("name", result.pop("bench", script.stem))
+        if "pass" not in result and "goal_met" in result:
+            result["pass"] = result.pop("goal_met")
     result["_seconds"] = round(time.monotonic() - started)
     print(
         f"{script.name}: {'skipped' if result.get('skipped') else 'pass' if result.get('pass') else 'FAIL'}"
