@@ -78,8 +78,12 @@ def run(script: Path) -> dict:
         result = json.loads(lines[-1].removeprefix("RESULT "))
         # Older scripts name themselves "bench" and report "goal_met"; read both spellings.
         result.setdefault("name", result.pop("bench", script.stem))
-        if "pass" not in result and "goal_met" in result:
-            result["pass"] = result.pop("goal_met")
+        for key in ("goal_met", "goals_met"):
+            if "pass" not in result and key in result:
+                result["pass"] = result.pop(key)
+        for key in ("end_to_end_ratio", "ratio_p50"):
+            if "ratio" not in result and key in result:
+                result["ratio"] = result[key]
     result["_seconds"] = round(time.monotonic() - started)
     print(
         f"{script.name}: {'skipped' if result.get('skipped') else 'pass' if result.get('pass') else 'FAIL'}"
