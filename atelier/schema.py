@@ -86,3 +86,31 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+VISIBLE_TEXT = r"\S"
+
+
+def _require_visible_text(schema: dict) -> None:
+    if (
+        schema.get("type") == "string"
+        and schema.get("minLength", 0) >= 1
+        and not ({"format", "enum", "pattern"} & schema.keys())
+    ):
+        schema["pattern"] = VISIBLE_TEXT
+    for child in (schema.get("properties") or {}).values():
+        _require_visible_text(child)
+    if isinstance(schema.get("items"), dict):
+        _require_visible_text(schema["items"])
+
+
+def require_visible_text(result, generator, request, public):
+    """Say in the schema that required text must not be only whitespace.
+
+    DRF trims text before its blank check, so `"\\v"` is refused as blank although it satisfies
+    `minLength: 1`; the pattern makes the documented contract the one the server enforces.
+    """
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _require_visible_text(schema)
+    return result

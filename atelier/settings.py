@@ -247,8 +247,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers unacknowledged messages after the visibility timeout; every time limit
 # stays below it so a long job is never handed to a second worker while still running.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# Deployments (or a benchmark stack and the test suite) sharing one Redis database keep their
+# queues apart with a key prefix; otherwise one's worker would take the other's messages.
+CELERY_BROKER_KEY_PREFIX = env.str("CELERY_BROKER_KEY_PREFIX", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        **({"global_keyprefix": CELERY_BROKER_KEY_PREFIX} if CELERY_BROKER_KEY_PREFIX else {}),
+    }
     if CELERY_BROKER_URL.startswith(("redis", "rediss"))
     else {}
 )
@@ -449,6 +455,12 @@ GENERATION_FAULT_INJECTION = env.bool("GENERATION_FAULT_INJECTION", default=Fals
 # latency low.
 CELERY_POLLING_INTERVAL = env.float("CELERY_POLLING_INTERVAL", default=0.1)
 CELERY_TASK_ROUTES = {"generation.run_job": {"queue": "gpu"}}
+# A safety net for the immediate dispatch: jobs whose hand-off failed still go out.
+GENERATION_DISPATCH_INTERVAL = env.float("GENERATION_DISPATCH_INTERVAL", default=30.0)
+CELERY_BEAT_SCHEDULE["generation-dispatch"] = {
+    "task": "generation.dispatch",
+    "schedule": GENERATION_DISPATCH_INTERVAL,
+}
 # Tests that start a real Celery worker share the test database with it, so on SQLite the
 # test database is a file (an in-memory one is private to the pytest process).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -470,6 +482,7 @@ AXES_LOCKOUT_TEMPLATE = "auth/locked_out.html"
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "atelier.schema.add_error_responses",
+    "atelier.schema.require_visible_text",
 ]
 # limit/offset outside their documented range are a 400 naming the parameter, not silently ignored.
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.drf.StrictLimitOffsetPagination"

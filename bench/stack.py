@@ -118,6 +118,7 @@ class Stack:
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SECURE_SSL_REDIRECT="0",
             ATELIER_STAFF_2FA="0",
+            DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             ATELIER_LOG_LEVEL="WARNING",
             ATELIER_ACCESS_LOG_LEVEL="WARNING",
             ATELIER_LOG_FORMAT="json",
@@ -130,6 +131,8 @@ class Stack:
             GENERATION_MODELS_DIR=str(workdir / "models"),
             DATABASE_URL=database_url,
             CELERY_BROKER_URL=broker_url,
+            # A Redis database may be shared (CI's test worker uses it too): private queues.
+            CELERY_BROKER_KEY_PREFIX=f"atelier-stack-{name}-{os.getpid()}:",
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
         )
@@ -265,6 +268,19 @@ class Stack:
             if path.exists()
             else ""
         )
+
+    def errors(self, log_name: str, limit: int = 120) -> str:
+        """The log's error records and traceback lines, for a failure report."""
+        path = self.workdir / log_name
+        if not path.exists():
+            return ""
+        markers = ("error", "exception", "traceback", 'file "')
+        lines = [
+            line
+            for line in path.read_text(errors="replace").splitlines()
+            if any(marker in line.lower() for marker in markers)
+        ]
+        return "\n".join(lines[-limit:])
 
     def stop(self) -> None:
         self._stop(self.web)

@@ -6,6 +6,7 @@ second worker can never run or finish a job twice.
 """
 
 import hashlib
+import logging
 import os
 import secrets
 import socket
@@ -31,6 +32,8 @@ from generation.selectors import (
 )
 from program.access.limits import limits_for
 from program.models import Program, Tester
+
+logger = logging.getLogger(__name__)
 
 Status = GenerationJob.Status
 MAX_PROMPT_CHARS = 2000
@@ -242,7 +245,7 @@ def job_create(
     job = GenerationJob.objects.create(
         tester=tester, token=token, remixed_from=remixed_from, **asdict(checked)
     )
-    transaction.on_commit(jobs_dispatch_after_commit)
+    transaction.on_commit(jobs_dispatch_after_commit, robust=True)
     return job
 
 
@@ -308,13 +311,23 @@ def job_delete(*, job: GenerationJob) -> None:
 
 
 def jobs_dispatch_after_commit() -> None:
-    jobs_dispatch()
+    """Dispatch now for low latency; if that fails the job is saved and still queued, and the
+    periodic `generation.dispatch` (and every job that finishes) hands it out instead."""
+    try:
+        jobs_dispatch()
+    except Exception:
+        logger.exception("dispatch after a new job failed; the periodic dispatch will retry")
 
 
 def _send_run(job_id: int) -> None:
     from atelier.celery import app
 
-    app.send_task("generation.run_job", args=[job_id], queue="gpu")
+    try:
+        app.send_task("generation.run_job", args=[job_id], queue="gpu")
+    except Exception:
+        # The broker refused it: free the slot so the next dispatch sends it again.
+        GenerationJob.objects.filter(pk=job_id, status=Status.QUEUED).update(dispatched_at=None)
+        logger.exception("could not send job %s to the GPU queue; it stays queued", job_id)
 
 
 def jobs_dispatch() -> list[int]:

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import client_for
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,6 +28,17 @@ def test_schema_is_valid_openapi_3(client):
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     validate_schema(schema)
+
+
+@pytest.mark.django_db
+def test_schema_says_required_text_cannot_be_only_whitespace(client, program_staff):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    channels = schema["components"]["schemas"]["LicenseRequestRequest"]["properties"]["channels"]
+    assert channels["items"]["pattern"] == r"\S"
+
+    response = client_for(program_staff).post("/api/licenses/", {"channels": ["\v"]}, format="json")
+    assert response.status_code == 400
+    assert "channels" in response.json()["error"]["fields"]
 
 
 @pytest.mark.django_db

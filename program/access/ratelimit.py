@@ -5,6 +5,7 @@ Otherwise the database: one `INSERT … ON CONFLICT DO UPDATE … RETURNING` sta
 atomic on both SQLite (≥ 3.35) and Postgres.
 """
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 
@@ -33,14 +36,27 @@ def current_window(now: float | None = None) -> Window:
 def _redis(url: str):
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    # RESP2: redis-py's RESP3 connect handshake (maintenance notifications) failed with a closed
+    # socket under gunicorn threads; RESP2 skips it.
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1, protocol=2)
 
 
 def counters_increment(keys: list[str], *, window: Window) -> dict[str, int]:
-    """Add one to each key for this window and return the new counts."""
+    """Add one to each key for this window and return the new counts.
+
+    If Redis cannot answer (twice), count in the database for this request: a limiter outage
+    must not turn into failed API calls.
+    """
     if settings.REDIS_URL:
         full = window_keys(keys, window=window)
-        return {full[key]: value for key, value in _increment_redis(list(full)).items()}
+        for attempt in range(2):
+            try:
+                return {full[key]: value for key, value in _increment_redis(list(full)).items()}
+            except Exception as error:  # redis-py's retry path raises more than RedisError
+                if attempt:
+                    logger.warning(
+                        "rate-limit counters: Redis failed (%r); using the database", error
+                    )
     sql, params = counters_statement(keys, window=window)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

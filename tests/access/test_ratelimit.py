@@ -124,3 +124,12 @@ def test_usage_and_counters_recorded_together_outside_transactions(artist, setti
         )
         assert counts == {"x": expected, "y": expected}
     assert TokenUsage.objects.filter(token=token).count() == 2
+
+
+@pytest.mark.django_db
+def test_counters_fall_back_to_the_database_when_redis_is_down(settings, artist):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    window = ratelimit.current_window()
+    assert ratelimit.counters_increment(["down"], window=window) == {"down": 1}
+    assert ratelimit.counters_increment(["down"], window=window) == {"down": 2}
+    assert bearer(token_for(artist)).get("/api/me/").status_code == 200

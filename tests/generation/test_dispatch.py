@@ -138,3 +138,37 @@ def test_tiny_model_loads_offline_with_diffusion_pipeline(tmp_path, family, monk
     pipe = DiffusionPipeline.from_pretrained(str(path))
     assert type(pipe).__name__ == FAMILY_BY_NAME[family].pipeline_class
     assert pipe.tokenizer("a red cat").input_ids[-1] == pipe.tokenizer.eos_token_id
+
+
+def test_new_job_is_kept_and_stays_queued_when_the_broker_refuses_it(
+    artist, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from tests.conftest import bearer
+
+    settings.GENERATION_GPU_SLOTS = 1
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(app, "send_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = bearer(token_for(artist)).post(
+            "/v1/videos", {"prompt": "a kept job", "size": "64x64"}, format="json"
+        )
+    assert response.status_code == 200
+    job = GenerationJob.objects.get()
+    assert (job.status, job.dispatched_at) == (Status.QUEUED, None)
+
+    sent = []
+    monkeypatch.setattr(services, "_send_run", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.jobs_dispatch()
+    assert sent == [job.pk]
+
+
+def test_beat_dispatches_periodically(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["generation-dispatch"]
+    assert entry["task"] == "generation.dispatch"
+    assert entry["schedule"] == settings.GENERATION_DISPATCH_INTERVAL
