@@ -384,6 +384,14 @@ STRIPE_WEBHOOK_SECRETS = env.list("STRIPE_WEBHOOK_SECRETS", default=[])
 STRIPE_WEBHOOK_TOLERANCE_S = env.int("STRIPE_WEBHOOK_TOLERANCE_S", default=300)
 STRIPE_TIMEOUT_S = env.int("STRIPE_TIMEOUT_S", default=30)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# A paying batch whose payouts have not moved for this long lost its run (worker killed); the
+# periodic `payments.batches_resume` sends it again (safe: payouts are claimed and idempotent).
+PAYMENTS_BATCH_STALE_SECONDS = env.int("PAYMENTS_BATCH_STALE_SECONDS", default=300)
+PAYMENTS_RESUME_INTERVAL = env.float("PAYMENTS_RESUME_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE["payments-batches-resume"] = {
+    "task": "payments.batches_resume",
+    "schedule": PAYMENTS_RESUME_INTERVAL,
+}
 # Where account links send artists: the payouts page's CSP lets its onboarding form go there.
 STRIPE_CONNECT_ORIGIN = env.str("STRIPE_CONNECT_ORIGIN", default="https://connect.stripe.com")
 # Countries Stripe Connect can pay out to; artists elsewhere get the manual bank transfer rail.

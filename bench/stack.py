@@ -96,6 +96,7 @@ class Stack:
         web_workers: int = 2,
         web_threads: int = 4,
         settings_module: str = "atelier.settings",
+        extra_env: dict | None = None,
     ) -> Stack:
         workdir = Path(tempfile.mkdtemp(prefix=f"atelier-{name}-"))
         database_url = (
@@ -136,6 +137,7 @@ class Stack:
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
         )
+        env.update(extra_env or {})
         stack = cls(
             name=name, workdir=workdir, env=env, web_workers=web_workers, web_threads=web_threads
         )
@@ -221,6 +223,10 @@ class Stack:
                 "1",
                 "--loglevel",
                 "WARNING",
+                # Beat runs the periodic safety nets (dispatch, stalled payout batches).
+                "--beat",
+                "--schedule",
+                str(self.workdir / "celerybeat-schedule"),
                 "-n",
                 f"{self.name}-{os.getpid()}@%h",
             ],

@@ -458,6 +458,20 @@ def transparency_figures(*, program: Program) -> dict:
 # --- Dashboards --------------------------------------------------------------------------------
 
 
+def batches_stalled(*, idle_seconds: int) -> list[int]:
+    """Batches still paying whose payouts have not moved for `idle_seconds`: their run died
+    with its worker (a broker may drop an unacknowledged message), so it must be resumed."""
+    cutoff = timezone.now() - timedelta(seconds=idle_seconds)
+    open_statuses = [Payout.Status.PENDING, Payout.Status.SENDING]
+    return list(
+        PayoutBatch.objects.filter(status=PayoutBatch.Status.PAYING)
+        .filter(payouts__status__in=open_statuses)
+        .exclude(payouts__updated_at__gte=cutoff)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def batches_overview(*, program: Program) -> list[dict]:
     rows = (
         PayoutBatch.objects.filter(period__program=program)

@@ -44,3 +44,18 @@ def transparency_refresh(program_id: int) -> None:
     from program.models import Program
 
     transparency_compute(program=Program.objects.get(pk=program_id), store=True)
+
+
+@shared_task(name="payments.batches_resume")
+def batches_resume() -> list[int]:
+    """Send `batch_pay` again for batches whose run died; paying twice is impossible (each
+    payout is claimed under a row lock and Stripe transfers carry the payout's idempotency key)."""
+    from django.conf import settings
+
+    from payments.selectors import batches_stalled
+
+    stalled = batches_stalled(idle_seconds=settings.PAYMENTS_BATCH_STALE_SECONDS)
+    for batch_id in stalled:
+        logger.warning("payout batch %s stalled while paying; resuming it", batch_id)
+        batch_pay.delay(batch_id)
+    return stalled

@@ -6,8 +6,10 @@ Brokers: the embedded SQLite broker (the default; "restarting" it means restarti
 holds it open) and a private redis-server on a free port with an append-only file (the shared Redis
 is never touched).
 
-Writes checked (DURABLE_WRITES): invitations now; feedback and generation jobs as soon as their
-routes exist. To add one (payouts, webhooks...): append a DurableWrite with
+Writes checked (DURABLE_WRITES): invitations, feedback, generation jobs and Stripe webhooks (each
+event delivered, then redelivered with a later signature as Stripe does). Payouts are checked
+apart: a batch of payouts is being paid through a loopback Stripe when the worker is killed; every
+payout ends paid with exactly one transfer. To add a write: append a DurableWrite with
     available(stack) -> bool          is the route there?
     send(stack, key) -> status        one write identified by the unique string `key`
     count                             Python run in the stack's environment that prints
@@ -15,6 +17,8 @@ routes exist. To add one (payouts, webhooks...): append a DurableWrite with
     settle(stack, keys) -> [key]      optional: keys that never reached a final state (jobs)
 """
 
+import hashlib
+import hmac
 import http.client
 import json
 import shutil
@@ -29,10 +33,13 @@ from dataclasses import dataclass, field
 import pytest
 
 from bench.stack import Stack, free_port
+from tests.payments.stripe_server import FakeStripe
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 KEY_PREFIX = "restart-"
+WEBHOOK_SECRET = "whsec_restart"
+PAYOUTS = 24
 
 
 @dataclass
@@ -81,6 +88,35 @@ def _jobs_unsettled(stack: Stack, keys: list[str], timeout: float = 180) -> list
         time.sleep(2)
 
 
+def _deliver_webhook(stack: Stack, key: str) -> int:
+    """Deliver one signed Stripe event; if accepted, deliver it again with a later signature
+    (Stripe's retry). Both must be 2xx and the event must be stored once."""
+    event = {
+        "id": key,
+        "object": "event",
+        "type": "account.updated",
+        "created": int(time.time()),
+        "data": {"object": {"id": f"acct_{key}", "object": "account"}},
+        "livemode": False,
+    }
+    payload = json.dumps(event).encode()
+    status = 0
+    for timestamp in (int(time.time()), int(time.time()) + 1):
+        digest = hmac.new(
+            WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256
+        ).hexdigest()
+        status, _ = stack.request(
+            "POST",
+            "/payments/stripe/webhook",
+            body=event,
+            headers={"Stripe-Signature": f"t={timestamp},v1={digest}"},
+            timeout=20,
+        )
+        if not 200 <= status < 300:
+            return status
+    return status
+
+
 DURABLE_WRITES = [
     DurableWrite(
         name="invitations",
@@ -119,9 +155,112 @@ DURABLE_WRITES = [
         count=_count_snippet("generation.models", "GenerationJob", "prompt"),
         settle=_jobs_unsettled,
     ),
-    # Payouts (payments): `pay_batch` killed between recording and the provider call, rerun;
-    # webhooks: the same Stripe event delivered during a web restart. Add them here when routed.
+    DurableWrite(
+        name="webhooks",
+        available=lambda stack: True,
+        send=_deliver_webhook,
+        count=_count_snippet("payments.models", "WebhookEvent", "event_id"),
+    ),
 ]
+
+PAYOUT_SEED = """
+import datetime, json, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from bench.seed import staff_session
+from payments.earnings import earning_post
+from payments.models import PayeeAccount
+from payments.services.payouts import batch_approve, period_close_run, period_start
+from program.models import Program, Tester
+from program.roles import Role
+from program.services.testers import user_grant_role
+
+User = get_user_model()
+today = timezone.localdate()
+month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+Program.objects.update(starts_on=month - datetime.timedelta(days=40))
+program = Program.objects.get()
+finance = []
+for name in ("closer", "approver"):
+    user = User.objects.create(username=f"{name}@restart.test", email=f"{name}@restart.test")
+    user_grant_role(user=user, role=Role.FINANCE)
+    finance.append(user)
+for index, account in enumerate(ACCOUNTS):
+    email = f"payee{index}@restart.test"
+    user = User.objects.create(username=email, email=email)
+    tester = Tester.objects.create(
+        program=program, user=user, display_name=email, country="US", status="active"
+    )
+    PayeeAccount.objects.create(
+        tester=tester, rail="stripe", stripe_account_id=account, payouts_enabled=True
+    )
+    earning_post(tester=tester, rule="license.fee", source=tester, amount_minor=1000 + index,
+                 currency="USD", effective_on=month.replace(day=10))
+period = period_start(program=program, month=month, closed_by=finance[0])
+period = period_close_run(period_id=period.pk)
+batch = batch_approve(batch=period.batch, approver=finance[1])
+print(json.dumps({"batch": batch.pk, "payouts": batch.payouts.count(),
+                  "finance": staff_session(finance[0])}))
+"""
+
+PAYOUT_STATE = """
+import django, json
+django.setup()
+from payments.models import LedgerTransaction, PayoutBatch
+batch = PayoutBatch.objects.get(pk=BATCH)
+payouts = list(batch.payouts.values("id", "status", "provider_ref"))
+settlements = LedgerTransaction.objects.filter(idempotency_key__startswith="payout_settle:").count()
+print(json.dumps({"status": batch.status, "payouts": payouts, "settlements": settlements}))
+"""
+
+
+class PayoutRun:
+    """A batch of Stripe payouts, paid through the API while the web and the worker restart."""
+
+    def __init__(self, stack: Stack, fake: FakeStripe):
+        self.stack, self.fake = stack, fake
+        accounts = []
+        for _ in range(PAYOUTS):
+            account = fake.next_id("acct")
+            fake.accounts[account] = {"id": account, "payouts_enabled": True}
+            accounts.append(account)
+        snippet = PAYOUT_SEED.replace("ACCOUNTS", repr(accounts))
+        seeded = json.loads(stack.run([sys.executable, "-c", snippet]).stdout.splitlines()[-1])
+        assert seeded["payouts"] == PAYOUTS, seeded
+        self.batch, self.finance = seeded["batch"], seeded["finance"]
+
+    def start(self) -> None:
+        status, body = self.stack.request(
+            "POST",
+            f"/api/payments/batches/{self.batch}/pay/",
+            headers={"Cookie": self.finance["cookie"], "X-CSRFToken": self.finance["csrf"]},
+            timeout=20,
+        )
+        assert status == 202, (status, body)
+
+    def _state(self) -> dict:
+        snippet = PAYOUT_STATE.replace("BATCH", str(self.batch))
+        return json.loads(self.stack.run([sys.executable, "-c", snippet]).stdout.splitlines()[-1])
+
+    def check(self, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        state = self._state()
+        while state["status"] != "paid" and time.monotonic() < deadline:
+            time.sleep(2)
+            state = self._state()
+        assert state["status"] == "paid", f"the payout batch never finished: {state}"
+        made: dict[str, int] = {}
+        for transfer in self.fake.transfers:
+            made[transfer["transfer_group"]] = made.get(transfer["transfer_group"], 0) + 1
+        for payout in state["payouts"]:
+            assert payout["status"] == "paid", payout
+            transfers = made.get(f"payout_{payout['id']}", 0)
+            assert transfers == 1, f"payout {payout['id']} has {transfers} transfers"
+        assert state["settlements"] == PAYOUTS, state
+        return (
+            f"payouts: {PAYOUTS} paid, {len(self.fake.transfers)} transfers, 0 lost, 0 duplicated"
+        )
 
 
 @dataclass
@@ -226,10 +365,24 @@ def test_restarts_lose_and_duplicate_no_accepted_write(broker, tmp_path, capsys)
     if broker == "redis":
         redis = PrivateRedis(tmp_path)
         redis.start()
+    fake = FakeStripe(webhook_secret=WEBHOOK_SECRET).start()
+    fake.transfer_delay_s = 0.5  # the batch takes 12 s or more: the worker is killed during it
     stack = Stack.prepare(
-        name=f"restart_{broker}", artists=4, broker_url=redis.url if redis else ""
+        name=f"restart_{broker}",
+        artists=4,
+        broker_url=redis.url if redis else "",
+        extra_env={
+            "STRIPE_SECRET_KEY": "sk_test_restart",
+            "STRIPE_API_BASE": fake.url,
+            "STRIPE_WEBHOOK_SECRETS": WEBHOOK_SECRET,
+            "STRIPE_MAX_NETWORK_RETRIES": "0",
+            "STRIPE_TIMEOUT_S": "10",
+            "PAYMENTS_BATCH_STALE_SECONDS": "12",
+            "PAYMENTS_RESUME_INTERVAL": "2",
+        },
     )
     try:
+        payouts = PayoutRun(stack, fake)
         stack.start_worker()
         stack.start_web()
         writes = [w for w in DURABLE_WRITES if w.available(stack)]
@@ -243,20 +396,23 @@ def test_restarts_lose_and_duplicate_no_accepted_write(broker, tmp_path, capsys)
         ]
         for thread in threads:
             thread.start()
-        time.sleep(2)
+        time.sleep(1)
+        payouts.start()
+        time.sleep(1)
         stack.restart_web(graceful=True)
         time.sleep(1.5)
         stack.restart_web(graceful=False)
         time.sleep(1.5)
         if redis:
             redis.restart()
+        transfers_at_kill = len(fake.transfers)
         stack.restart_worker(graceful=False)
         time.sleep(2)
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
 
-        report = []
+        report = [f"{payouts.check()} ({transfers_at_kill} made before the worker was killed)"]
         for write in writes:
             out = outcomes[write.name]
             rows = json.loads(stack.run([sys.executable, "-c", write.count]).stdout)
@@ -285,5 +441,6 @@ def test_restarts_lose_and_duplicate_no_accepted_write(broker, tmp_path, capsys)
         raise
     finally:
         stack.cleanup()
+        fake.stop()
         if redis:
             redis.stop()

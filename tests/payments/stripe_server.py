@@ -40,6 +40,7 @@ class FakeStripe:
         self.webhook_url: str | None = None  # where hosted onboarding sends account.updated
         self.down = False
         self.sleep_s = 3
+        self.transfer_delay_s = 0.0  # every transfer is made, then its answer waits this long
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -261,6 +262,8 @@ class FakeStripe:
                             fault, fake.fail_after_create = fake.fail_after_create, None
                 if fault == "timeout":
                     time.sleep(fake.sleep_s)
+                elif parsed.path == "/v1/transfers" and self.command == "POST":
+                    time.sleep(fake.transfer_delay_s)
                 if fault == "500":
                     status, body = (
                         500,

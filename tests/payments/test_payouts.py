@@ -175,6 +175,31 @@ def test_process_dies_between_steps_then_rerun_pays_exactly_once(
 
 
 @pytest.mark.django_db
+def test_a_batch_whose_run_died_is_resumed_and_paid_once(
+    program, artist, finance_user, finance_user2, fake_stripe, settings, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments import tasks
+
+    stripe_payee(artist, fake_stripe)
+    batch = approved_batch(program, [artist], finance_user, finance_user2)
+    settings.PAYMENTS_BATCH_STALE_SECONDS = 300
+    assert tasks.batches_resume() == []  # paying, but nothing has been idle long enough yet
+
+    long_ago = timezone.now() - timedelta(seconds=301)
+    batch.payouts.update(status=Payout.Status.SENDING, attempts=1, updated_at=long_ago)
+    monkeypatch.setattr(tasks.batch_pay, "delay", lambda batch_id: tasks.batch_pay(batch_id))
+    assert tasks.batches_resume() == [batch.pk]
+    payout = batch.payouts.get()
+    assert payout.status == Payout.Status.PAID
+    assert len(transfers_for(fake_stripe, payout)) == 1
+    assert tasks.batches_resume() == []
+
+
+@pytest.mark.django_db
 def test_stripe_payee_without_payouts_enabled_is_held(
     program, artist, finance_user, finance_user2, fake_stripe
 ):
