@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser
@@ -150,8 +151,8 @@ class AuditEventListView(generics.ListAPIView):
                 "actor", str, description="Actor email or label contains (staff only)"
             ),
             OpenApiParameter("tester", str, description="Tester id, name or email (staff only)"),
-            OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-            OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="YYYY-MM-DD"),
         ],
     )
     def get(self, request, *args, **kwargs):

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from program.access.models import (
@@ -146,9 +147,24 @@ class ResolveInputSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=2000)
 
 
+# A host, `*.host` or a full origin; the service reduces each to its host.
+HOST_PATTERN = r"^(https?://)?((\*\.)?([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+|localhost)(:[0-9]{1,5})?/?$"
+
+
 class ProgramSecuritySerializer(serializers.ModelSerializer):
     origin_allowlist = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False
+        child=serializers.CharField(
+            max_length=200,
+            validators=[
+                RegexValidator(
+                    HOST_PATTERN,
+                    message="Use a host name such as studio.example.org or *.example.org.",
+                    code="invalid_host",
+                )
+            ],
+        ),
+        required=False,
+        help_text="Host names (an origin such as https://x.example:8443 is reduced to its host)",
     )
 
     class Meta:

@@ -348,6 +348,28 @@ def test_settings_patch_rejects_zero_naming_field(program, program_staff):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("entry", ["not a host", "n\u00f74\u0014u\u00e4", "https://"])
+def test_settings_patch_rejects_a_non_host_naming_the_allowlist(program, program_staff, entry):
+    response = client_for(program_staff).patch(
+        "/api/security/settings/",
+        {"origin_allowlist": ["tools.example.org", entry]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "origin_allowlist"
+
+
+@pytest.mark.django_db
+def test_audit_date_filters_are_documented_as_dates(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/audit-events/"]["get"]["parameters"]}
+    assert parameters["date_from"]["schema"] == {"type": "string", "format": "date"}
+    assert parameters["date_to"]["schema"] == {"type": "string", "format": "date"}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["artist", "curator", "finance"])
 def test_settings_patch_forbidden_for_others(artist, role):
     user = artist.user if role == "artist" else make_staff(role)
