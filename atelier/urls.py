@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -35,10 +34,8 @@ urlpatterns = [
     path("", include("payments.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media is never served from a public URL, not even in debug: every file (videos, films,
+# feedback attachments) goes through a view that checks who is asking.
 
 handler404 = views.not_found
 handler500 = views.server_error

@@ -20,4 +20,9 @@ urlpatterns = [
     path("portal/videos/<str:public_id>/remix/", views.video_remix, name="generation-video-remix"),
     path("staff/videos/", views.staff_jobs, name="staff-generation"),
     path("staff/videos/<str:public_id>/", views.staff_job, name="staff-generation-job"),
+    path(
+        "staff/videos/<str:public_id>/content/",
+        views.staff_job_content,
+        name="staff-generation-job-content",
+    ),
 ]

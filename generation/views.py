@@ -1,8 +1,11 @@
 """Web pages: generate, my videos, a video's page (live progress via htmx), staff overview."""
 
+import mimetypes
+import os
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -175,3 +178,26 @@ def staff_job(request, public_id: str):
         GenerationJob.objects.select_related("tester__user", "token"), public_id=public_id
     )
     return render(request, "generation/staff_job.html", {"job": job})
+
+
+STAFF_CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
+
+
+@require_safe
+@role_required(Role.PROGRAM_STAFF)
+def staff_job_content(request, public_id: str):
+    """A job's files for staff (feedback triage, abuse review). Files are never served from a
+    public media URL: each download is checked here or by /v1/videos/{id}/content."""
+    job = get_object_or_404(GenerationJob, public_id=public_id, deleted_at__isnull=True)
+    variant = request.GET.get("variant", "video")
+    if variant not in STAFF_CONTENT_TYPES:
+        raise Http404("variant must be video, thumbnail or spritesheet.")
+    file = getattr(job, variant)
+    if not file or not os.path.exists(file.path):
+        raise Http404("This video has no such file.")
+    extension = mimetypes.guess_extension(STAFF_CONTENT_TYPES[variant]) or ""
+    return FileResponse(
+        open(file.path, "rb"),
+        content_type=STAFF_CONTENT_TYPES[variant],
+        filename=f"{job.public_id}{extension}",
+    )

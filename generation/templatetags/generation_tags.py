@@ -17,3 +17,19 @@ def url_if_exists(name: str, *args) -> str:
 def video_content_url(job, variant: str = "video") -> str:
     url = reverse("v1-video-content", args=[job.public_id])
     return url if variant == "video" else f"{url}?variant={variant}"
+
+
+@register.filter
+def staff_video_content_url(job, variant: str = "video") -> str:
+    url = reverse("staff-generation-job-content", args=[job.public_id])
+    return url if variant == "video" else f"{url}?variant={variant}"
+
+
+@register.simple_tag
+def video_url_for(job, user) -> str:
+    """The checked download this user may open: staff get theirs, the owner the /v1/ one."""
+    from program.roles import Role, has_role
+
+    if has_role(user, Role.PROGRAM_STAFF):
+        return staff_video_content_url(job)
+    return video_content_url(job)

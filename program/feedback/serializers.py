@@ -43,12 +43,21 @@ class FeedbackJobSerializer(serializers.ModelSerializer):
         model = FeedbackJob
         fields = ["id", "prompt", "seed", "model", "size", "video_url"]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="Checked download: /v1/videos/{id}/content for the owner, a staff route "
+            "for program staff",
+        )
+    )
     def get_video_url(self, link: FeedbackJob) -> str | None:
+        from generation.templatetags.generation_tags import video_url_for
+
         job = link.job
         if job.deleted_at is not None or not job.video:
             return None
-        return job.video.url
+        request = self.context.get("request")
+        return video_url_for(job, request.user if request else None)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

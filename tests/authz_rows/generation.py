@@ -40,6 +40,7 @@ generation-video-delete    POST   -            | login  302    404    403     40
 generation-video-remix     POST   -            | login  302    404    403     403    403     404   | -    -       -
 staff-generation           GET    -            | login  403    403    403     ok     403     ok    | -    -       -
 staff-generation-job       GET    -            | login  403    403    403     ok     403     ok    | -    -       -
+staff-generation-job-content GET  -            | login  403    403    403     ok     403     ok    | -    -       -
 """
 # fmt: on
 
@@ -88,6 +89,9 @@ KWARGS: dict = {
     "generation-video-delete": _public_id,
     "generation-video-remix": _public_id,
     "staff-generation-job": _public_id,
+    "staff-generation-job-content": lambda w: {
+        "public_id": w.obj("job+video", _owner_job_with_video).public_id
+    },
 }
 BODIES: dict = {}
 NO_ENVELOPE: set = set()

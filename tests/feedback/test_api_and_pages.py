@@ -263,3 +263,23 @@ def test_queue_lists_open_items_first_oldest_promise_first(program, artist, prog
         older = file_feedback(artist)
     rows = client_for(program_staff).get("/api/staff/feedback/").json()["results"]
     assert [row["id"] for row in rows] == [older.pk, newer.pk, decided.pk]
+
+
+@pytest.mark.django_db
+def test_linked_video_url_is_a_checked_download_for_owner_and_staff(artist, program_staff):
+    from generation.models import GenerationJob
+
+    job = GenerationJobFactory(tester=artist, status=GenerationJob.Status.COMPLETED)
+    GenerationJob.objects.filter(pk=job.pk).update(video="videos/2026/11/linked.mp4")
+    created = client_for(artist.user).post(
+        "/api/feedback/",
+        {"kind": "quality", "title": "Flicker", "body": "Frames flicker", "jobs": [job.public_id]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    mine = client_for(artist.user).get(f"/api/feedback/{pk}/").json()["jobs"][0]["video_url"]
+    staff = client_for(program_staff).get(f"/api/staff/feedback/{pk}/")
+    theirs = staff.json()["jobs"][0]["video_url"]
+    assert mine == f"/v1/videos/{job.public_id}/content"
+    assert theirs == f"/staff/videos/{job.public_id}/content/"

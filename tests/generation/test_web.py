@@ -159,3 +159,26 @@ def test_dashboard_panel_shows_quota(artist):
 def test_staff_overview_panel_for_program_staff_only(program, program_staff, curator):
     assert "Generation queue" in web(program_staff).get(reverse("staff-overview")).content.decode()
     assert "Generation queue" not in web(curator).get(reverse("staff-overview")).content.decode()
+
+
+def test_staff_see_and_download_a_finished_video_through_a_checked_route(program_staff, artist):
+    job = JobFactory(tester=artist)
+    runner.job_run(job.pk)
+    job.refresh_from_db()
+    client = web(program_staff)
+    html = client.get(reverse("staff-generation-job", args=[job.public_id])).content.decode()
+    content = reverse("staff-generation-job-content", args=[job.public_id])
+    assert f'src="{content}"' in html
+    response = client.get(content)
+    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content)[4:8] == b"ftyp"
+    assert web(artist.user).get(content).status_code == 403
+
+
+def test_media_files_have_no_public_url(artist, settings):
+    job = JobFactory(tester=artist)
+    runner.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.video.name
+    assert Client().get(f"{settings.MEDIA_URL}{job.video.name}").status_code == 404
+    assert web(artist.user).get(f"{settings.MEDIA_URL}{job.video.name}").status_code == 404
