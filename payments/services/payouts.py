@@ -26,7 +26,7 @@ from payments.models import (
 )
 from payments.services.ledger import Leg, account_get, ledger_post
 from payments.services.rowset import rows_source
-from payments.services.stipends import month_bounds, stipends_accrue
+from payments.services.stipends import month_bounds, stipends_accrue_in_transaction
 from program.access.audit import audit_record
 from program.models import Program, Tester
 from program.roles import Role, has_role
@@ -117,7 +117,7 @@ def period_close_run(*, period_id: int) -> PayoutPeriod:
 def _period_close(period: PayoutPeriod) -> None:
     program = period.program
     first, last = month_bounds(period.month)
-    stipends_accrue(program=program, month=first)
+    stipends_accrue_in_transaction(program=program, month=first)
     batch = PayoutBatch.objects.create(period=period, created_by=period.closed_by)
     _payouts_draft(batch=batch, last=last)
     PayoutPeriod.objects.filter(pk=period.pk).update(

@@ -89,6 +89,13 @@ def stipends_accrue(*, program: Program, month: date) -> int:
     The rate is the policy version in force at the end of the month (the stipend is earned
     over the month; a retroactive raise applies, a cut never does). Returns rows created.
     """
+    return stipends_accrue_in_transaction(program=program, month=month)
+
+
+def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
+    """stipends_accrue for a caller already inside a transaction (no savepoint round trips)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stipends_accrue_in_transaction needs an open transaction.")
     first, last = month_bounds(month)
     period_end = timezone.make_aware(
         datetime.combine(last + timedelta(days=1), datetime.min.time())
