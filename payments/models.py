@@ -365,7 +365,10 @@ class Payout(models.Model):
         HELD = "held", "Held"
         RETURNED = "returned", "Returned"
 
-    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
+    # The (batch, tester, currency) unique constraint's index serves lookups by batch.
+    batch = models.ForeignKey(
+        PayoutBatch, on_delete=models.PROTECT, related_name="payouts", db_index=False
+    )
     tester = models.ForeignKey(Tester, on_delete=models.PROTECT, related_name="payouts")
     amount_minor = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)

@@ -25,7 +25,8 @@ from payments.models import (
     Posting,
 )
 from payments.services.ledger import Leg, account_get, ledger_post
-from payments.services.stipends import month_bounds, stipends_accrue
+from payments.services.rowset import rows_source
+from payments.services.stipends import month_bounds, stipends_accrue_in_transaction
 from program.access.audit import audit_record
 from program.models import Program, Tester
 from program.roles import Role, has_role
@@ -116,7 +117,7 @@ def period_close_run(*, period_id: int) -> PayoutPeriod:
 def _period_close(period: PayoutPeriod) -> None:
     program = period.program
     first, last = month_bounds(period.month)
-    stipends_accrue(program=program, month=first)
+    stipends_accrue_in_transaction(program=program, month=first)
     batch = PayoutBatch.objects.create(period=period, created_by=period.closed_by)
     _payouts_draft(batch=batch, last=last)
     PayoutPeriod.objects.filter(pk=period.pk).update(
@@ -130,9 +131,11 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     """Set-based: one payout per artist and currency whose payable balance at `last` reaches the
     minimum, and one reserving transaction moving each (payable → in flight).
 
-    Two INSERT … SELECT statements do it inside the database, so the cost is the aggregate over
-    the postings plus the rows written, with a constant number of queries. Each payout's two
-    legs are equal and opposite, so the transaction balances per currency by construction.
+    The balances come from one plain SELECT: Postgres may scan the postings with parallel
+    workers there, which it never does for the SELECT inside an INSERT. Two INSERT … SELECT
+    statements then write the payouts and the reserving postings, so the query count is
+    constant. Each payout's two legs are equal and opposite, so the transaction balances per
+    currency by construction.
     """
     program = batch.period.program
     now = timezone.now()
@@ -157,33 +160,35 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
+            SELECT a.tester_id, p.currency, SUM(p.amount_minor)
+            FROM {t["posting"]} p JOIN {t["account"]} a ON a.id = p.account_id
+            WHERE a.program_id = %s AND a.kind = %s AND p.effective_on <= %s
+            GROUP BY a.tester_id, p.currency
+            HAVING SUM(p.amount_minor) >= %s
+            """,  # noqa: S608 - table names from model meta; values are parameters
+            [program.pk, payable, last, settings.PAYMENTS_MIN_PAYOUT_MINOR],
+        )
+        due = [(tester_id, currency, int(balance)) for tester_id, currency, balance in cursor]
+        if not due:
+            return
+        source, source_params = rows_source(
+            alias="d",
+            columns=[("tester_id", "bigint"), ("currency", "text"), ("balance", "bigint")],
+            rows=due,
+        )
+        cursor.execute(
+            f"""
             INSERT INTO {t["payout"]} (batch_id, tester_id, amount_minor, currency, rail, status,
                 attempts, provider_ref, reference, failure_reason, created_at, updated_at)
-            SELECT %s, a.tester_id, b.balance, b.currency,
+            SELECT %s, d.tester_id, d.balance, d.currency,
                 COALESCE(pa.rail, CASE WHEN UPPER(t.country) IN ({marks})
                     THEN 'stripe' ELSE 'manual' END),
                 'pending', 0, '', '', '', %s, %s
-            FROM (
-                SELECT p.account_id, p.currency, SUM(p.amount_minor) AS balance
-                FROM {t["posting"]} p JOIN {t["account"]} pa_acc ON pa_acc.id = p.account_id
-                WHERE pa_acc.program_id = %s AND pa_acc.kind = %s AND p.effective_on <= %s
-                GROUP BY p.account_id, p.currency
-            ) b
-            JOIN {t["account"]} a ON a.id = b.account_id
-            JOIN {t["tester"]} t ON t.id = a.tester_id
-            LEFT JOIN {t["payee"]} pa ON pa.tester_id = a.tester_id
-            WHERE b.balance >= %s
-            """,  # noqa: S608 - table names from model meta; values are parameters
-            [
-                batch.pk,
-                *countries,
-                now,
-                now,
-                program.pk,
-                payable,
-                last,
-                settings.PAYMENTS_MIN_PAYOUT_MINOR,
-            ],
+            FROM {source}
+            JOIN {t["tester"]} t ON t.id = d.tester_id
+            LEFT JOIN {t["payee"]} pa ON pa.tester_id = d.tester_id
+            """,  # noqa: S608
+            [batch.pk, *countries, now, now, *source_params],
         )
         cursor.execute(
             f"""

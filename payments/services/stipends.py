@@ -15,12 +15,11 @@ from payments.models import Account, Earning, LedgerTransaction, Posting
 from payments.money import div_round
 from payments.services.ledger import account_get
 from payments.services.policy import policy_in_force
+from payments.services.rowset import rows_source
 from program.models import Program, Tester, TesterStatusChange
 
 RULE = "stipend.month"
 SOURCE_TYPE = "payments.stipend"
-# Three parameters a row: well under SQLite's limit of bound variables per statement.
-STIPEND_ROWS_PER_INSERT = 2000
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -37,6 +36,20 @@ def active_days(
     *, tester: Tester, changes: list[TesterStatusChange], first: date, last: date
 ) -> int:
     """Days in [first, last] on which the tester was active at any time."""
+    return _active_days(
+        status=tester.status, joined_at=tester.joined_at, changes=changes, first=first, last=last
+    )
+
+
+def _active_days(
+    *,
+    status: str,
+    joined_at: datetime | None,
+    changes: list[TesterStatusChange],
+    first: date,
+    last: date,
+) -> int:
+    """active_days from plain values, so the close needs no Tester instance per artist."""
     intervals: list[tuple[date, date]] = []
     if changes:
         start = None
@@ -48,8 +61,11 @@ def active_days(
                 start = None
         if start is not None:
             intervals.append((start, last))
-    elif tester.status == Tester.Status.ACTIVE and tester.joined_at:
-        intervals.append((_local_day(tester.joined_at), last))
+    elif status == Tester.Status.ACTIVE and joined_at:
+        joined = _local_day(joined_at)
+        if joined <= first:
+            return (last - first).days + 1  # the common case: active all month
+        intervals.append((joined, last))
     # Clip to the month, then count the days of the union of the (inclusive) intervals.
     total = 0
     covered_to: date | None = None
@@ -73,6 +89,13 @@ def stipends_accrue(*, program: Program, month: date) -> int:
     The rate is the policy version in force at the end of the month (the stipend is earned
     over the month; a retroactive raise applies, a cut never does). Returns rows created.
     """
+    return stipends_accrue_in_transaction(program=program, month=month)
+
+
+def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
+    """stipends_accrue for a caller already inside a transaction (no savepoint round trips)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stipends_accrue_in_transaction needs an open transaction.")
     first, last = month_bounds(month)
     period_end = timezone.make_aware(
         datetime.combine(last + timedelta(days=1), datetime.min.time())
@@ -82,7 +105,7 @@ def stipends_accrue(*, program: Program, month: date) -> int:
         return 0
     testers = Tester.objects.filter(
         program=program, joined_at__isnull=False, joined_at__lt=period_end
-    ).only("id", "status", "joined_at")
+    ).values_list("id", "status", "joined_at")
     done = set(
         Earning.objects.filter(
             rule=RULE,
@@ -98,13 +121,19 @@ def stipends_accrue(*, program: Program, month: date) -> int:
         changes[change.tester_id].append(change)
     days_in_month = (last - first).days + 1
     amounts = {}
-    for tester in testers:
-        if tester.pk in done:
+    for tester_id, status, joined_at in testers:
+        if tester_id in done:
             continue
-        active = active_days(tester=tester, changes=changes[tester.pk], first=first, last=last)
+        active = _active_days(
+            status=status,
+            joined_at=joined_at,
+            changes=changes.get(tester_id, []),
+            first=first,
+            last=last,
+        )
         amount = div_round(policy.stipend_monthly_minor * active, days_in_month)
         if amount > 0:
-            amounts[tester.pk] = (amount, active)
+            amounts[tester_id] = (amount, active)
     if not amounts:
         return 0
     txn = LedgerTransaction.objects.create(
@@ -141,16 +170,16 @@ def _stipend_earnings(
 ) -> None:
     """One Earning per tester and any missing payable accounts, as two INSERT … SELECT.
 
-    Only (tester, amount, active days) travel per row; the labels and JSON params are built in
-    the database, so closing a period does not build one ORM object per artist.
+    Only (tester, amount, active days) travel, as one parameter per column (rows_source); the
+    labels and JSON params are built in the database, so the query count does not grow with
+    the number of artists and no ORM object is built per artist.
     """
     t = {
         "earning": Earning._meta.db_table,
         "account": Account._meta.db_table,
     }
     month = f"{first:%Y-%m}"
-    items = list(amounts.items())
-    active_text = "CAST(v.column3 AS TEXT)"
+    active_text = "CAST(v.active AS TEXT)"
     params_json = (
         "'{\"active_days\": ' || " + active_text + f" || ', \"days_in_month\": {days_in_month}}}'"
     )
@@ -162,35 +191,36 @@ def _stipend_earnings(
         "currency, policy_id, rate_label, params, description, url, transaction_id, "
         "reversal_reason, created_at"
     )
+    source, source_params = rows_source(
+        alias="v",
+        columns=[("tester_id", "bigint"), ("amount", "bigint"), ("active", "integer")],
+        rows=[(tid, amount, active) for tid, (amount, active) in amounts.items()],
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(items), STIPEND_ROWS_PER_INSERT):
-            chunk = items[start : start + STIPEND_ROWS_PER_INSERT]
-            rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            values = [v for tid, (amount, active) in chunk for v in (tid, amount, active)]
-            cursor.execute(
-                f"""
+        cursor.execute(
+            f"""
             INSERT INTO {t["earning"]} ({columns})
-            SELECT %s, v.column1, %s, %s, CAST(v.column1 AS TEXT) || %s, %s, v.column2,
+            SELECT %s, v.tester_id, %s, %s, CAST(v.tester_id AS TEXT) || %s, %s, v.amount,
                 %s, %s, %s || {active_text} || %s, {params_json}, %s, %s, %s, '', %s
-            FROM (VALUES {rows}) AS v
+            FROM {source}
             """,  # noqa: S608 - table names from model meta; values are parameters
-                [
-                    txn.program_id,
-                    RULE,
-                    SOURCE_TYPE,
-                    f":{month}",
-                    occurred_at,
-                    policy.currency,
-                    policy.pk,
-                    label_prefix,
-                    f"/{days_in_month} active days",
-                    f"Participation stipend {first:%B %Y}",
-                    f"/portal/payouts/statements/{month}/",
-                    txn.pk,
-                    when,
-                    *values,
-                ],
-            )
+            [
+                txn.program_id,
+                RULE,
+                SOURCE_TYPE,
+                f":{month}",
+                occurred_at,
+                policy.currency,
+                policy.pk,
+                label_prefix,
+                f"/{days_in_month} active days",
+                f"Participation stipend {first:%B %Y}",
+                f"/portal/payouts/statements/{month}/",
+                txn.pk,
+                when,
+                *source_params,
+            ],
+        )
         cursor.execute(
             f"""
             INSERT INTO {t["account"]} (program_id, kind, tester_id)
