@@ -96,14 +96,19 @@ def hammer(
 
 
 def query_count(stack: Stack, path: str, token: str) -> int:
+    """SQL statements of a GET in the steady state: the fewest of three requests, since a
+    token's last-used time and usage window are written only now and then, not per request."""
     stack.request("GET", path, token=token)  # warm: the first use of a token records last-used
-    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
-    conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    assert response.status == 200, (path, response.status)
-    return int(response.getheader("X-Query-Count"))
+    counts = []
+    for _ in range(3):
+        conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        assert response.status == 200, (path, response.status)
+        counts.append(int(response.getheader("X-Query-Count")))
+    return min(counts)
 
 
 def post_query_count(stack: Stack, path: str, token: str, body: dict) -> int | None:

@@ -62,6 +62,11 @@ def setup_environment(args, var_dir: Path) -> None:
         GENERATION_DEFAULT_MODEL="bench",
         ATELIER_GPU_SECONDS_PER_DAY="100000000",
         GENERATION_DEVICE="cuda" if args.cuda_full else "cpu",
+        # Its own database and broker in the temporary folder, whatever the shell points at:
+        # the measurement is the service's overhead around the pipeline, not a shared server's.
+        DATABASE_URL=f"sqlite:///{var_dir / 'bench.sqlite3'}",
+        CELERY_BROKER_URL=f"sqla+sqlite:///{var_dir / 'broker.sqlite3'}",
+        REDIS_URL="",
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atelier.settings")
     if not args.cuda_full:

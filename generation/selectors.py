@@ -63,6 +63,31 @@ def gpu_seconds_today(*, tester: Tester | None = None, token=None) -> float:
 
 
 @dataclass(frozen=True)
+class CreateUsage:
+    queued: int
+    gpu_seconds_tester: float
+    gpu_seconds_token: float
+
+
+def create_usage(*, tester: Tester, token=None) -> CreateUsage:
+    """What a new job is checked against, in one query: the artist's waiting jobs and today's
+    GPU time for the artist and the token (same rules as gpu_seconds_today)."""
+    today = Q(started_at__gte=day_start()) & ~Q(status=Status.FAILED)
+    totals = {
+        "queued": Count("pk", filter=Q(status=Status.QUEUED, deleted_at__isnull=True)),
+        "tester_s": Sum("gpu_seconds", filter=today),
+    }
+    if token is not None:
+        totals["token_s"] = Sum("gpu_seconds", filter=today & Q(token=token))
+    row = GenerationJob.objects.filter(tester=tester).aggregate(**totals)
+    return CreateUsage(
+        queued=row["queued"],
+        gpu_seconds_tester=float(row["tester_s"] or 0.0),
+        gpu_seconds_token=float(row.get("token_s") or 0.0),
+    )
+
+
+@dataclass(frozen=True)
 class QuotaSummary:
     gpu_seconds_used: float
     gpu_seconds_limit: int
@@ -110,22 +135,26 @@ def queue_position(*, job: GenerationJob) -> int | None:
         return None
     if job.dispatched_at is not None:
         return 0
-    waiting = jobs_waiting().filter(dispatched_at__isnull=True)
-    own_ahead = (
-        waiting.filter(tester_id=job.tester_id)
-        .filter(Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk))
-        .count()
-    )
-    rank = own_ahead + 1
-    others = (
-        waiting.exclude(tester_id=job.tester_id)
+    undispatched = Q(dispatched_at__isnull=True)
+    earlier = Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk)
+    rows = (
+        jobs_waiting()
         .values("tester_id")
-        .annotate(n=Count("pk"))
-        .values_list("n", flat=True)
+        .annotate(
+            waiting=Count("pk", filter=undispatched),
+            ahead=Count("pk", filter=undispatched & earlier),
+            dispatched=Count("pk", filter=~undispatched),
+        )
+        .values_list("tester_id", "waiting", "ahead", "dispatched")
     )
-    dispatched = GenerationJob.objects.filter(
-        status=Status.QUEUED, dispatched_at__isnull=False
-    ).count()
+    own_ahead, others, dispatched = 0, [], 0
+    for tester_id, waiting, ahead, sent in rows:  # one query, grouped by artist
+        dispatched += sent
+        if tester_id == job.tester_id:
+            own_ahead = ahead
+        else:
+            others.append(waiting)
+    rank = own_ahead + 1
     return dispatched + own_ahead + sum(min(n, rank) for n in others)
 
 

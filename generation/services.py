@@ -25,7 +25,7 @@ from atelier.errors import Conflict, NotAllowed, ServiceError, Unavailable
 from generation import registry
 from generation.models import GenerationJob, GenerationWorker
 from generation.selectors import (
-    gpu_seconds_today,
+    create_usage,
     jobs_waiting,
     seconds_until_tomorrow,
     workers_live_names,
@@ -212,22 +212,20 @@ def _check_can_generate(*, tester: Tester, token) -> None:
     if tester.status not in (Tester.Status.ACTIVE, Tester.Status.ONBOARDING):
         raise NotAllowed("Your program membership is not active.", code="tester_inactive")
     limits = limits_for(program)
-    queued = GenerationJob.objects.filter(
-        tester=tester, status=Status.QUEUED, deleted_at__isnull=True
-    ).count()
-    if queued >= settings.GENERATION_MAX_QUEUED_PER_TESTER:
+    usage = create_usage(tester=tester, token=token)
+    if usage.queued >= settings.GENERATION_MAX_QUEUED_PER_TESTER:
         raise QuotaExceeded(
-            f"You already have {queued} videos waiting; wait for some to finish.",
+            f"You already have {usage.queued} videos waiting; wait for some to finish.",
             retry_after=60,
             code="too_many_queued",
         )
-    if gpu_seconds_today(tester=tester) >= limits.gpu_seconds_per_day_per_tester:
+    if usage.gpu_seconds_tester >= limits.gpu_seconds_per_day_per_tester:
         raise QuotaExceeded(
             f"Today's GPU time ({limits.gpu_seconds_per_day_per_tester} s) is used up.",
             retry_after=seconds_until_tomorrow(),
             code="gpu_quota_exceeded",
         )
-    if token is not None and gpu_seconds_today(token=token) >= limits.gpu_seconds_per_day_per_token:
+    if token is not None and usage.gpu_seconds_token >= limits.gpu_seconds_per_day_per_token:
         raise QuotaExceeded(
             f"Today's GPU time for this token ({limits.gpu_seconds_per_day_per_token} s) is used up.",
             retry_after=seconds_until_tomorrow(),
@@ -310,10 +308,23 @@ def job_delete(*, job: GenerationJob) -> None:
 # --- Dispatch (fair share) ----------------------------------------------------------------------
 
 
+def _active_jobs():
+    return GenerationJob.objects.filter(
+        Q(status=Status.IN_PROGRESS) | Q(status=Status.QUEUED, dispatched_at__isnull=False)
+    )
+
+
 def jobs_dispatch_after_commit() -> None:
     """Dispatch now for low latency; if that fails the job is saved and still queued, and the
-    periodic `generation.dispatch` (and every job that finishes) hands it out instead."""
+    periodic `generation.dispatch` (and every job that finishes) hands it out instead.
+
+    When every GPU slot is busy (the normal state under load) one count answers, without the
+    dispatch lock: the worker whose job ends next dispatches, and it commits that job's end
+    before it looks, so a job created meanwhile is never missed.
+    """
     try:
+        if _active_jobs().count() >= settings.GENERATION_GPU_SLOTS:
+            return
         jobs_dispatch()
     except Exception:
         logger.exception("dispatch after a new job failed; the periodic dispatch will retry")
@@ -350,9 +361,7 @@ def jobs_dispatch() -> list[int]:
 
 def _dispatch_choose() -> list[int]:
     now = timezone.now()
-    active = GenerationJob.objects.filter(
-        Q(status=Status.IN_PROGRESS) | Q(status=Status.QUEUED, dispatched_at__isnull=False)
-    )
+    active = _active_jobs()
     free = settings.GENERATION_GPU_SLOTS - active.count()
     if free <= 0:
         return []

@@ -172,3 +172,21 @@ def test_beat_dispatches_periodically(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["generation-dispatch"]
     assert entry["task"] == "generation.dispatch"
     assert entry["schedule"] == settings.GENERATION_DISPATCH_INTERVAL
+
+
+def test_new_job_with_every_slot_busy_costs_one_query_and_waits_for_the_next_free_slot(
+    artist, other_artist, settings, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.GENERATION_GPU_SLOTS = 1
+    running = JobFactory(tester=other_artist, status=Status.IN_PROGRESS)
+    waiting = JobFactory(tester=artist)
+    sent = []
+    monkeypatch.setattr(services, "_send_run", sent.append)
+    with CaptureQueriesContext(connection) as queries:
+        services.jobs_dispatch_after_commit()
+    assert len(queries) == 1 and sent == []
+    finish(running.pk)
+    assert services._dispatch_choose() == [waiting.pk]
