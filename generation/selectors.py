@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -73,13 +74,16 @@ def create_usage(*, tester: Tester, token=None) -> CreateUsage:
     """What a new job is checked against, in one query: the artist's waiting jobs and today's
     GPU time for the artist and the token (same rules as gpu_seconds_today)."""
     today = Q(started_at__gte=day_start()) & ~Q(status=Status.FAILED)
+    queued = Q(status=Status.QUEUED, deleted_at__isnull=True)
     totals = {
-        "queued": Count("pk", filter=Q(status=Status.QUEUED, deleted_at__isnull=True)),
+        "queued": Count("pk", filter=queued),
         "tester_s": Sum("gpu_seconds", filter=today),
     }
     if token is not None:
         totals["token_s"] = Sum("gpu_seconds", filter=today & Q(token=token))
-    row = GenerationJob.objects.filter(tester=tester).aggregate(**totals)
+    # Only waiting jobs and today's: an artist's whole history is never scanned.
+    relevant = Q(status=Status.QUEUED) | Q(started_at__gte=day_start())
+    row = GenerationJob.objects.filter(relevant, tester=tester).aggregate(**totals)
     return CreateUsage(
         queued=row["queued"],
         gpu_seconds_tester=float(row["tester_s"] or 0.0),
@@ -116,13 +120,21 @@ def quota_summary(*, tester: Tester) -> QuotaSummary:
 
 
 def average_job_seconds(*, model: str) -> float:
-    recent = GenerationJob.objects.filter(model=model, status=Status.COMPLETED).order_by(
-        "-finished_at"
-    )[:20]
-    average = GenerationJob.objects.filter(pk__in=recent.values("pk")).aggregate(
-        avg=Avg("gpu_seconds")
-    )["avg"]
-    return float(average or DEFAULT_JOB_SECONDS)
+    """GPU seconds of the model's last 20 videos, for start estimates. It moves slowly, so each
+    process keeps it for GENERATION_ESTIMATE_CACHE_SECONDS instead of asking on every request."""
+
+    def compute() -> float:
+        recent = GenerationJob.objects.filter(model=model, status=Status.COMPLETED).order_by(
+            "-finished_at"
+        )[:20]
+        average = GenerationJob.objects.filter(pk__in=recent.values("pk")).aggregate(
+            avg=Avg("gpu_seconds")
+        )["avg"]
+        return float(average or DEFAULT_JOB_SECONDS)
+
+    return cache.get_or_set(
+        f"generation:average-seconds:{model}", compute, settings.GENERATION_ESTIMATE_CACHE_SECONDS
+    )
 
 
 def queue_position(*, job: GenerationJob) -> int | None:

@@ -14,6 +14,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 pytest_plugins = ["tests.worker"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Per-process caches (the queue estimate's average) never carry over between tests."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def program(db):
     return ProgramFactory()

@@ -190,3 +190,22 @@ def test_new_job_with_every_slot_busy_costs_one_query_and_waits_for_the_next_fre
     assert len(queries) == 1 and sent == []
     finish(running.pk)
     assert services._dispatch_choose() == [waiting.pk]
+
+
+def test_start_estimate_average_is_kept_briefly_per_process(artist, settings):
+    from django.core.cache import cache
+
+    from generation.selectors import DEFAULT_JOB_SECONDS, average_job_seconds
+
+    settings.GENERATION_ESTIMATE_CACHE_SECONDS = 30
+    assert average_job_seconds(model="tiny-ltx") == DEFAULT_JOB_SECONDS
+    JobFactory(
+        tester=artist,
+        model="tiny-ltx",
+        status=Status.COMPLETED,
+        gpu_seconds=7.0,
+        finished_at=timezone.now(),
+    )
+    assert average_job_seconds(model="tiny-ltx") == DEFAULT_JOB_SECONDS  # still the kept value
+    cache.clear()  # the kept value expires
+    assert average_job_seconds(model="tiny-ltx") == 7.0
