@@ -12,6 +12,10 @@ def new_video_id() -> str:
     return f"video_{secrets.token_hex(12)}"
 
 
+# A finished job's three files and how each is served (`?variant=` on the download routes).
+ASSET_CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
+
+
 class GenerationJob(models.Model):
     """One text-to-video request and its outputs. `public_id` is the API's `video_…` id."""
 

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from atelier.errors import NotAllowed, ServiceError
 from generation import registry
 from generation import serializers as s
-from generation.models import GenerationJob
+from generation.models import ASSET_CONTENT_TYPES, GenerationJob
 from generation.selectors import (
     estimated_start,
     job_get_for_tester,
@@ -36,7 +36,7 @@ Status = GenerationJob.Status
 VideosRead = HasScope.of("videos:read")
 VideosWrite = HasScope.of("videos:write")
 POLL_AFTER_MS = {Status.QUEUED: 2000, Status.IN_PROGRESS: 500}
-CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
+CONTENT_TYPES = ASSET_CONTENT_TYPES
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from atelier.errors import ServiceError
 from generation import registry
 from generation.forms import GenerateForm, RemixForm
-from generation.models import GenerationJob
+from generation.models import ASSET_CONTENT_TYPES, GenerationJob
 from generation.selectors import (
     estimated_start,
     job_get_for_tester,
@@ -180,9 +180,6 @@ def staff_job(request, public_id: str):
     return render(request, "generation/staff_job.html", {"job": job})
 
 
-STAFF_CONTENT_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
-
-
 @require_safe
 @role_required(Role.PROGRAM_STAFF)
 def staff_job_content(request, public_id: str):
@@ -190,14 +187,14 @@ def staff_job_content(request, public_id: str):
     public media URL: each download is checked here or by /v1/videos/{id}/content."""
     job = get_object_or_404(GenerationJob, public_id=public_id, deleted_at__isnull=True)
     variant = request.GET.get("variant", "video")
-    if variant not in STAFF_CONTENT_TYPES:
+    if variant not in ASSET_CONTENT_TYPES:
         raise Http404("variant must be video, thumbnail or spritesheet.")
     file = getattr(job, variant)
     if not file or not os.path.exists(file.path):
         raise Http404("This video has no such file.")
-    extension = mimetypes.guess_extension(STAFF_CONTENT_TYPES[variant]) or ""
+    extension = mimetypes.guess_extension(ASSET_CONTENT_TYPES[variant]) or ""
     return FileResponse(
         open(file.path, "rb"),
-        content_type=STAFF_CONTENT_TYPES[variant],
+        content_type=ASSET_CONTENT_TYPES[variant],
         filename=f"{job.public_id}{extension}",
     )
