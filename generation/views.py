@@ -5,7 +5,7 @@ import os
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -188,7 +188,9 @@ def staff_job_content(request, public_id: str):
     job = get_object_or_404(GenerationJob, public_id=public_id, deleted_at__isnull=True)
     variant = request.GET.get("variant", "video")
     if variant not in ASSET_CONTENT_TYPES:
-        raise Http404("variant must be video, thumbnail or spritesheet.")
+        return HttpResponseBadRequest(
+            "variant must be video, thumbnail or spritesheet.", content_type="text/plain"
+        )
     file = getattr(job, variant)
     if not file or not os.path.exists(file.path):
         raise Http404("This video has no such file.")

@@ -1,4 +1,7 @@
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -9,6 +12,22 @@ from program.services.testers import user_grant_role
 from tests.factories import ProgramFactory, TesterFactory, UserFactory
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, env: dict, timeout: int = 180) -> subprocess.CompletedProcess:
+    """Run manage.py in a child process with exactly `env` (settings read at start-up)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
 
 # The real Celery worker and tiny models, shared by the generation and browser tests.
 pytest_plugins = ["tests.worker"]

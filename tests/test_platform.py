@@ -1,12 +1,10 @@
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import client_for
+from tests.conftest import client_for, run_manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,15 +47,7 @@ def test_api_docs_page_renders(client):
 def _run_manage(*args, env_overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_manage(*args, env=env, timeout=120)
 
 
 def test_production_settings_refuse_to_start_without_secret_key():

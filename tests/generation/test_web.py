@@ -172,6 +172,9 @@ def test_staff_see_and_download_a_finished_video_through_a_checked_route(program
     response = client.get(content)
     assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
     assert b"".join(response.streaming_content)[4:8] == b"ftyp"
+    assert client.get(f"{content}?variant=thumbnail")["Content-Type"] == "image/webp"
+    bad = client.get(f"{content}?variant=raw")
+    assert bad.status_code == 400 and b"variant" in bad.content
     assert web(artist.user).get(content).status_code == 403
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_manage
 from tests.payments.stripe_server import FakeStripe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,17 +51,8 @@ print("STATUS", p.status, p.provider_ref)
 """
 
 
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        **kwargs,
-    )
+def manage(env, *args):
+    return run_manage(*args, env=env)
 
 
 @pytest.mark.slow
