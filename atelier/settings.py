@@ -497,7 +497,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "atelier.drf.StrictLimitOffsetPagination"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CountryEnum"] = "program.countries.COUNTRY_CHOICES"
 # A JSON body that is not an object (`[null]`, `3`) is a 400 before any view sees it.
+# Neither is a form or multipart body that holds no fields (`[1, 2]`): never an empty form.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "atelier.drf.ObjectJSONParser",
-    *REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"][1:],
+    "atelier.drf.StrictFormParser",
+    "atelier.drf.StrictMultiPartParser",
 ]

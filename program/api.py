@@ -2,12 +2,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.api import query_bool, query_choice
+from atelier.drf import StrictMultiPartParser
 from atelier.errors import ServiceError
 from program import serializers as s
 from program.access.network import client_ip
@@ -139,7 +139,7 @@ class InvitationListView(APIView):
 
 class InvitationImportView(APIView):
     permission_classes = [ProgramStaff]
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     @extend_schema(
         request=s.InvitationImportSerializer, responses=s.InvitationImportResultSerializer

@@ -120,3 +120,44 @@ def test_a_fresh_process_loads_every_setting_and_passes_check(debug):
         env_overrides={"DJANGO_DEBUG": debug, "DJANGO_SECRET_KEY": "k" * 60},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_with_no_parts_is_a_400_not_an_empty_form(program, artist):
+    from tests.conftest import bearer, token_for
+
+    boundary = "c50f8ec4b7585b717b6f84aa9b622707"
+    body = f"--{boundary}\r\n[{{'': [None]}}, []]--{boundary}--\r\n"
+    response = bearer(token_for(artist)).post(
+        "/api/notifications/read/",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "no form fields" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_an_empty_multipart_form_is_still_accepted(program, artist):
+    from tests.conftest import bearer, token_for
+
+    boundary = "c50f8ec4b7585b717b6f84aa9b622707"
+    response = bearer(token_for(artist)).post(
+        "/api/notifications/read/",
+        data=f"--{boundary}--\r\n",
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"marked_read": 0}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ['[{"": [null]}, []]', '"some text"', "3"])
+def test_json_sent_as_a_form_is_a_400_not_an_empty_form(program, artist, body):
+    from tests.conftest import bearer, token_for
+
+    response = bearer(token_for(artist)).post(
+        "/api/notifications/read/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "name=value pairs" in response.json()["error"]["message"]

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from atelier.drf import ObjectJSONParser, StrictFormParser, StrictMultiPartParser
 from atelier.errors import ServiceError
 from program.access.permissions import HasScope
 from program.api import require_program, require_tester
@@ -69,7 +69,7 @@ class SeverityScaleView(APIView):
 class FeedbackListCreateView(generics.ListAPIView):
     permission_classes = ArtistFeedback
     serializer_class = s.FeedbackListSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, StrictMultiPartParser, StrictFormParser]
 
     @extend_schema(parameters=[s.FeedbackQuerySerializer], summary="Your feedback")
     def get(self, request, *args, **kwargs):
@@ -136,7 +136,7 @@ class FeedbackCommentsView(APIView):
 
 class FeedbackAttachmentsView(APIView):
     permission_classes = ArtistFeedback
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     @extend_schema(responses=s.AttachmentSerializer(many=True))
     def get(self, request, pk: int):

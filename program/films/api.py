@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from atelier.api import query_choice
+from atelier.drf import ObjectJSONParser, StrictMultiPartParser
 from program.access.models import AccessToken, Scope
 from program.access.network import client_ip
 from program.api import require_program, require_tester
@@ -86,7 +86,7 @@ def _create_film(create, tester, values: dict, **source) -> Response:
 class FilmListView(generics.ListAPIView):
     permission_classes = Artist
     serializer_class = s.FilmSerializer
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     def get_queryset(self):
         return selectors.film_list_for_tester(tester=require_tester(self.request)).prefetch_related(
@@ -108,7 +108,7 @@ class FilmListView(generics.ListAPIView):
 
 class FilmAssembleView(APIView):
     permission_classes = Artist
-    parser_classes = [JSONParser]
+    parser_classes = [ObjectJSONParser]
 
     @extend_schema(
         request=s.FilmAssembleSerializer,
