@@ -392,6 +392,13 @@ CELERY_BEAT_SCHEDULE["payments-batches-resume"] = {
     "task": "payments.batches_resume",
     "schedule": PAYMENTS_RESUME_INTERVAL,
 }
+# Last month's stipends are accrued by beat once the month has ended (a rerun finds nobody due),
+# so artists see them before finance closes the period.
+PAYMENTS_STIPEND_ACCRUAL_INTERVAL = env.float("PAYMENTS_STIPEND_ACCRUAL_INTERVAL", default=3600.0)
+CELERY_BEAT_SCHEDULE["payments-stipends-accrue"] = {
+    "task": "payments.stipends_accrue_due",
+    "schedule": PAYMENTS_STIPEND_ACCRUAL_INTERVAL,
+}
 # Where account links send artists: the payouts page's CSP lets its onboarding form go there.
 STRIPE_CONNECT_ORIGIN = env.str("STRIPE_CONNECT_ORIGIN", default="https://connect.stripe.com")
 # Countries Stripe Connect can pay out to; artists elsewhere get the manual bank transfer rail.

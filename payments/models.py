@@ -102,7 +102,8 @@ class CompensationPolicy(models.Model):
 
 
 class Account(models.Model):
-    """A ledger account. Balances are the sum of its postings, never stored."""
+    """A ledger account. Its balance is the sum of its postings; for artist payable accounts
+    the database also keeps that sum on every insert (PayableBalance)."""
 
     class Kind(models.TextChoices):
         PROGRAM_EXPENSE = "program_expense", "Program expense"
@@ -174,7 +175,10 @@ class Earning(models.Model):
     """One payable event, recorded once per (rule, source)."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="earnings")
-    tester = models.ForeignKey(Tester, on_delete=models.PROTECT, related_name="earnings")
+    # Indexed by (tester, occurred_at) below; a separate FK index would only slow inserts.
+    tester = models.ForeignKey(
+        Tester, on_delete=models.PROTECT, related_name="earnings", db_index=False
+    )
     rule = models.CharField(max_length=40)
     source_type = models.CharField(max_length=60)
     source_id = models.CharField(max_length=64)
@@ -263,6 +267,33 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {format_minor(self.amount_minor, self.currency)}"
+
+
+class PayableBalance(models.Model):
+    """An artist's payable balance per currency: the sum of the account's postings.
+
+    Kept by the database, never by the app: a trigger (migration 0005) adds each INSERT's
+    payable postings to it in the same transaction, and postings are never updated or deleted,
+    so it always equals the sum. Closing a period reads 300 of these instead of summing every
+    posting since the program began.
+    """
+
+    # The (account, currency) unique constraint's index serves lookups by account.
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="balances", db_index=False
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    balance_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "currency"], name="one_payable_balance_per_currency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {format_minor(self.balance_minor, self.currency)}"
 
 
 class PayeeAccount(models.Model):
@@ -375,7 +406,7 @@ class Payout(models.Model):
     rail = models.CharField(max_length=12, choices=PayeeAccount.Rail)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
-    provider_ref = models.CharField(max_length=80, blank=True, db_index=True)
+    provider_ref = models.CharField(max_length=80, blank=True)
     reference = models.CharField(max_length=120, blank=True, help_text="Bank transfer reference")
     failure_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -390,7 +421,8 @@ class Payout(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payout_positive"),
         ]
-        indexes = [models.Index(fields=["status"])]
+        # Exact lookups only (webhooks): no LIKE index beside it, as db_index would add.
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["provider_ref"])]
 
     def __str__(self) -> str:
         return f"Payout #{self.pk} {format_minor(self.amount_minor, self.currency)}"

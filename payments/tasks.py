@@ -59,3 +59,11 @@ def batches_resume() -> list[int]:
         logger.warning("payout batch %s stalled while paying; resuming it", batch_id)
         batch_pay.delay(batch_id)
     return stalled
+
+
+@shared_task(name="payments.stipends_accrue_due")
+def stipends_accrue_due() -> dict[int, int]:
+    """Accrue last month's stipends once it has ended; a rerun finds nobody due."""
+    from payments.services.stipends import stipends_accrue_due as accrue
+
+    return accrue()

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from atelier.db import VendorRunSQL
+
 TABLES = ("payments_posting", "payments_ledgertransaction")
 
 SQLITE_UP = [
@@ -31,22 +33,6 @@ PG_DOWN = [
     *[f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};" for table in TABLES],
     "DROP FUNCTION IF EXISTS payments_ledger_append_only();",
 ]
-
-
-class VendorRunSQL(migrations.RunSQL):
-    """RunSQL that only runs on one database vendor."""
-
-    def __init__(self, vendor, sql, reverse_sql):
-        super().__init__(sql, reverse_sql)
-        self.vendor = vendor
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

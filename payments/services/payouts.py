@@ -18,6 +18,7 @@ from payments.gateways import GatewayError, gateway_for
 from payments.models import (
     Account,
     LedgerTransaction,
+    PayableBalance,
     PayeeAccount,
     Payout,
     PayoutBatch,
@@ -25,7 +26,6 @@ from payments.models import (
     Posting,
 )
 from payments.services.ledger import Leg, account_get, ledger_post
-from payments.services.rowset import rows_source
 from payments.services.stipends import month_bounds, stipends_accrue_in_transaction
 from program.access.audit import audit_record
 from program.models import Program, Tester
@@ -131,11 +131,13 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     """Set-based: one payout per artist and currency whose payable balance at `last` reaches the
     minimum, and one reserving transaction moving each (payable → in flight).
 
-    The balances come from one plain SELECT: Postgres may scan the postings with parallel
-    workers there, which it never does for the SELECT inside an INSERT. Two INSERT … SELECT
-    statements then write the payouts and the reserving postings, so the query count is
-    constant. Each payout's two legs are equal and opposite, so the transaction balances per
-    currency by construction.
+    The balance at `last` is the kept balance (PayableBalance) less the postings dated after
+    `last`, read through the (account, effective_on) index inside the INSERT … SELECT that
+    writes the payouts, so both come from one snapshot and the work grows with the artists, not
+    with every posting since the program began. A second INSERT … SELECT writes the reserving
+    postings, so the query count is constant. Each payout takes its amount off the artist's payable account;
+    payouts in flight take one compound leg per currency, their sum, whose source is the batch.
+    The transaction balances per currency by construction.
     """
     program = batch.period.program
     now = timezone.now()
@@ -152,6 +154,7 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     t = {
         "posting": Posting._meta.db_table,
         "account": Account._meta.db_table,
+        "balance": PayableBalance._meta.db_table,
         "payout": Payout._meta.db_table,
         "payee": PayeeAccount._meta.db_table,
         "tester": Tester._meta.db_table,
@@ -160,36 +163,38 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT a.tester_id, p.currency, SUM(p.amount_minor)
-            FROM {t["posting"]} p JOIN {t["account"]} a ON a.id = p.account_id
-            WHERE a.program_id = %s AND a.kind = %s AND p.effective_on <= %s
-            GROUP BY a.tester_id, p.currency
-            HAVING SUM(p.amount_minor) >= %s
-            """,  # noqa: S608 - table names from model meta; values are parameters
-            [program.pk, payable, last, settings.PAYMENTS_MIN_PAYOUT_MINOR],
-        )
-        due = [(tester_id, currency, int(balance)) for tester_id, currency, balance in cursor]
-        if not due:
-            return
-        source, source_params = rows_source(
-            alias="d",
-            columns=[("tester_id", "bigint"), ("currency", "text"), ("balance", "bigint")],
-            rows=due,
-        )
-        cursor.execute(
-            f"""
             INSERT INTO {t["payout"]} (batch_id, tester_id, amount_minor, currency, rail, status,
                 attempts, provider_ref, reference, failure_reason, created_at, updated_at)
-            SELECT %s, d.tester_id, d.balance, d.currency,
+            SELECT %s, d.tester_id, d.due, d.currency,
                 COALESCE(pa.rail, CASE WHEN UPPER(t.country) IN ({marks})
                     THEN 'stripe' ELSE 'manual' END),
                 'pending', 0, '', '', '', %s, %s
-            FROM {source}
+            FROM (
+                SELECT a.tester_id, b.currency, b.balance_minor - COALESCE((
+                    SELECT SUM(p.amount_minor) FROM {t["posting"]} p
+                    WHERE p.account_id = b.account_id AND p.effective_on > %s
+                        AND p.currency = b.currency
+                ), 0) AS due
+                FROM {t["balance"]} b JOIN {t["account"]} a ON a.id = b.account_id
+                WHERE a.program_id = %s AND a.kind = %s
+            ) d
             JOIN {t["tester"]} t ON t.id = d.tester_id
             LEFT JOIN {t["payee"]} pa ON pa.tester_id = d.tester_id
-            """,  # noqa: S608
-            [batch.pk, *countries, now, now, *source_params],
+            WHERE d.due >= %s
+            """,  # noqa: S608 - table names from model meta; values are parameters
+            [
+                batch.pk,
+                *countries,
+                now,
+                now,
+                last,
+                program.pk,
+                payable,
+                settings.PAYMENTS_MIN_PAYOUT_MINOR,
+            ],
         )
+        if not cursor.rowcount:
+            return
         cursor.execute(
             f"""
             INSERT INTO {t["posting"]} (transaction_id, account_id, amount_minor, currency,
@@ -201,10 +206,11 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
                 AND a.kind = %s
             WHERE po.batch_id = %s
             UNION ALL
-            SELECT %s, %s, po.amount_minor, po.currency, %s, 'payments.payout',
-                CAST(po.id AS TEXT), %s
+            SELECT %s, %s, SUM(po.amount_minor), po.currency, %s, 'payments.payoutbatch',
+                CAST(po.batch_id AS TEXT), %s
             FROM {t["payout"]} po
             WHERE po.batch_id = %s
+            GROUP BY po.batch_id, po.currency
             """,  # noqa: S608
             [
                 txn.pk,

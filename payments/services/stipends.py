@@ -9,6 +9,8 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from payments.models import Account, Earning, LedgerTransaction, Posting
@@ -93,7 +95,11 @@ def stipends_accrue(*, program: Program, month: date) -> int:
 
 
 def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
-    """stipends_accrue for a caller already inside a transaction (no savepoint round trips)."""
+    """stipends_accrue for a caller already inside a transaction (no savepoint round trips).
+
+    Only testers with no stipend for `month` yet are read: after the month-end accrual
+    (stipends_accrue_due) that is none, and closing the period costs two small queries here.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stipends_accrue_in_transaction needs an open transaction.")
     first, last = month_bounds(month)
@@ -103,27 +109,26 @@ def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
     policy = policy_in_force(program=program, at=period_end - timedelta(microseconds=1))
     if policy is None or policy.stipend_monthly_minor == 0:
         return 0
-    testers = Tester.objects.filter(
-        program=program, joined_at__isnull=False, joined_at__lt=period_end
-    ).values_list("id", "status", "joined_at")
-    done = set(
-        Earning.objects.filter(
-            rule=RULE,
-            source_type=SOURCE_TYPE,
-            program=program,
-            source_id__endswith=f":{first:%Y-%m}",
-        ).values_list("tester_id", flat=True)
+    # The unique (rule, source_type, source_id) index answers this per tester.
+    accrued = Earning.objects.filter(
+        rule=RULE,
+        source_type=SOURCE_TYPE,
+        source_id=Concat(Cast(OuterRef("pk"), CharField()), Value(f":{first:%Y-%m}")),
     )
+    due = Tester.objects.filter(
+        program=program, joined_at__isnull=False, joined_at__lt=period_end
+    ).filter(~Exists(accrued))
+    testers = list(due.values_list("id", "status", "joined_at"))
+    if not testers:
+        return 0
     changes: dict[int, list] = defaultdict(list)
-    for change in TesterStatusChange.objects.filter(tester__program=program).only(
+    for change in TesterStatusChange.objects.filter(tester__in=due).only(
         "tester_id", "to_status", "created_at"
     ):
         changes[change.tester_id].append(change)
     days_in_month = (last - first).days + 1
     amounts = {}
     for tester_id, status, joined_at in testers:
-        if tester_id in done:
-            continue
         active = _active_days(
             status=status,
             joined_at=joined_at,
@@ -154,8 +159,29 @@ def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
         when=now,
     )
     expense = account_get(program=program, kind=Account.Kind.PROGRAM_EXPENSE)
-    _stipend_postings(txn=txn, expense=expense, when=now)
+    _stipend_postings(txn=txn, expense=expense, month=first, when=now)
     return len(amounts)
+
+
+def stipends_accrue_due(*, today: date | None = None) -> dict[int, int]:
+    """Accrue last month's stipends for every program as soon as the month has ended.
+
+    Run by beat: artists see their stipend the day a month ends, not when finance closes the
+    period, and closing then only computes balances. Idempotent: a rerun finds nobody due.
+    Returns {program id: stipends created}. A month whose period is being closed is left to
+    the close, which accrues what is missing itself.
+    """
+    today = today or timezone.localdate()
+    month, last = month_bounds(today.replace(day=1) - timedelta(days=1))
+    programs = Program.objects.filter(starts_on__lte=last, ends_on__gte=month).exclude(
+        payout_periods__month=month
+    )
+    created = {}
+    for program in programs:
+        count = stipends_accrue(program=program, month=month)
+        if count:
+            created[program.pk] = count
+    return created
 
 
 def _stipend_earnings(
@@ -240,11 +266,14 @@ def _stipend_earnings(
         )
 
 
-def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetime) -> None:
-    """Both legs of every stipend in `txn`, derived in the database from the earnings.
+def _stipend_postings(
+    *, txn: LedgerTransaction, expense: Account, month: date, when: datetime
+) -> None:
+    """Both sides of every stipend in `txn`, derived in the database from the earnings.
 
-    Each earning gives +amount on the artist's payable account and -amount on program expense,
-    so the transaction balances per currency by construction.
+    Each earning gives +amount on the artist's payable account; program expense takes one
+    compound leg per currency, minus their sum, whose source is the stipend month. The
+    transaction balances per currency by construction, and writes one row per artist, not two.
     """
     t = {
         "posting": Posting._meta.db_table,
@@ -266,10 +295,11 @@ def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetim
                 AND a.kind = %s
             WHERE e.transaction_id = %s
             UNION ALL
-            SELECT e.transaction_id, %s, -e.amount_minor, e.currency, %s, e.policy_id,
-                e.source_type, e.source_id, e.id, %s
+            SELECT e.transaction_id, %s, -SUM(e.amount_minor), e.currency, %s, e.policy_id,
+                e.source_type, %s, NULL, %s
             FROM {t["earning"]} e
             WHERE e.transaction_id = %s
+            GROUP BY e.transaction_id, e.currency, e.policy_id, e.source_type
             """,  # noqa: S608 - table names from model meta; values are parameters
             [
                 txn.effective_on,
@@ -278,6 +308,7 @@ def _stipend_postings(*, txn: LedgerTransaction, expense: Account, when: datetim
                 txn.pk,
                 expense.pk,
                 txn.effective_on,
+                f"{month:%Y-%m}",
                 when,
                 txn.pk,
             ],

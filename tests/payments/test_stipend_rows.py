@@ -44,6 +44,34 @@ def test_stipend_earning_has_rate_label_params_and_balanced_postings(program, ar
     assert earning.rate_label == "Stipend $3,000.00/month x 14/28 active days"
     assert earning.params == {"active_days": 14, "days_in_month": 28}
     assert earning.url == "/portal/payouts/statements/2026-02/"
-    postings = list(Posting.objects.filter(earning=earning))
-    assert sorted(p.amount_minor for p in postings) == [-150000, 150000]
+    postings = list(Posting.objects.filter(transaction=earning.transaction))
+    assert sorted((p.amount_minor, p.account.kind) for p in postings) == [
+        (-150000, "program_expense"),
+        (150000, "artist_payable"),
+    ]
     assert Account.objects.filter(tester=artist, kind="artist_payable").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_months_stipends_take_one_program_expense_leg_and_balance(program):
+    from tests.conftest import make_artist
+
+    policy_for(program, effective_from=timezone.now() - datetime.timedelta(days=400))
+    joined = timezone.make_aware(datetime.datetime(2026, 1, 20, 12))
+    artists = [make_artist(program) for _ in range(3)]
+    for artist in artists:
+        artist.joined_at = joined
+        artist.save()
+
+    assert stipends_accrue(program=program, month=datetime.date(2026, 2, 1)) == 3
+
+    txn = Earning.objects.get(tester=artists[0]).transaction
+    legs = list(Posting.objects.filter(transaction=txn).select_related("account"))
+    payable = [p for p in legs if p.account.kind == "artist_payable"]
+    expense = [p for p in legs if p.account.kind == "program_expense"]
+    assert [p.amount_minor for p in payable] == [300000] * 3
+    assert all(p.earning_id is not None for p in payable)
+    assert [(p.amount_minor, p.source_id, p.policy_id) for p in expense] == [
+        (-900000, "2026-02", payable[0].policy_id)
+    ]
+    assert sum(p.amount_minor for p in legs) == 0
