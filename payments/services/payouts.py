@@ -80,17 +80,19 @@ def period_start(*, program: Program, month: date, closed_by=None) -> PayoutPeri
         )
     if month < program.starts_on.replace(day=1):
         raise ServiceError("The program had not started in that month.", field="month")
-    existing = PayoutPeriod.objects.filter(program=program, month=month).first()
-    if existing is not None:
+    # This month's period if it exists, else the earliest later one: one query for both checks.
+    existing = (
+        PayoutPeriod.objects.filter(program=program, month__gte=month).order_by("month").first()
+    )
+    if existing is not None and existing.month == month:
         if existing.status == PayoutPeriod.Status.FAILED:
             existing.status, existing.error, existing.progress = PayoutPeriod.Status.CLOSING, "", 0
             existing.closed_by = closed_by or existing.closed_by
             existing.save(update_fields=["status", "error", "progress", "closed_by"])
             return existing
         raise Conflict(f"{month:%Y-%m} is already {existing.status}.", code="period_exists")
-    later = PayoutPeriod.objects.filter(program=program, month__gt=month).first()
-    if later is not None:
-        raise Conflict(f"A later period ({later.label}) is already closed.", code="period_order")
+    if existing is not None:
+        raise Conflict(f"A later period ({existing.label}) is already closed.", code="period_order")
     period = PayoutPeriod.objects.create(program=program, month=month, closed_by=closed_by)
     audit_record(action="payments.period_closing", actor=closed_by, target=period)
     return period

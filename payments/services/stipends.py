@@ -98,7 +98,7 @@ def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
     """stipends_accrue for a caller already inside a transaction (no savepoint round trips).
 
     Only testers with no stipend for `month` yet are read: after the month-end accrual
-    (stipends_accrue_due) that is none, and closing the period costs two small queries here.
+    (stipends_accrue_due) that is none, and closing the period costs one small query here.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stipends_accrue_in_transaction needs an open transaction.")
@@ -106,9 +106,6 @@ def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
     period_end = timezone.make_aware(
         datetime.combine(last + timedelta(days=1), datetime.min.time())
     )
-    policy = policy_in_force(program=program, at=period_end - timedelta(microseconds=1))
-    if policy is None or policy.stipend_monthly_minor == 0:
-        return 0
     # The unique (rule, source_type, source_id) index answers this per tester.
     accrued = Earning.objects.filter(
         rule=RULE,
@@ -120,6 +117,9 @@ def stipends_accrue_in_transaction(*, program: Program, month: date) -> int:
     ).filter(~Exists(accrued))
     testers = list(due.values_list("id", "status", "joined_at"))
     if not testers:
+        return 0
+    policy = policy_in_force(program=program, at=period_end - timedelta(microseconds=1))
+    if policy is None or policy.stipend_monthly_minor == 0:
         return 0
     changes: dict[int, list] = defaultdict(list)
     for change in TesterStatusChange.objects.filter(tester__in=due).only(

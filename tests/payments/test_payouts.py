@@ -70,6 +70,23 @@ def test_closing_the_current_month_or_twice_is_refused(program, finance_user):
 
 
 @pytest.mark.django_db
+def test_closing_a_month_before_an_already_closed_one_is_refused(program, finance_user):
+    import datetime
+
+    from django.utils import timezone
+
+    program.starts_on = timezone.localdate() - datetime.timedelta(days=120)
+    program.save()
+    close(program, user=finance_user)
+    earlier = (last_month() - datetime.timedelta(days=1)).replace(day=1)
+
+    with pytest.raises(Conflict) as refused:
+        close(program, user=finance_user, month=earlier)
+
+    assert refused.value.code == "period_order"
+
+
+@pytest.mark.django_db
 def test_four_eyes_approver_cannot_be_the_closer_and_approval_is_audited(
     program, artist, finance_user, finance_user2
 ):
