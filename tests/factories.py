@@ -24,7 +24,8 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     name = "Test Program"
     slug = "test-program"
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    # 45 days back: last month has always begun by then (30 days back is this month on the 31st).
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=45))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
 
 
