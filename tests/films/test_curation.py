@@ -196,3 +196,31 @@ def test_notification_date_cannot_move_into_the_past(film_round, program_staff):
     )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "notify_at"
+
+
+@pytest.mark.django_db
+def test_autoassign_in_a_program_without_curators_is_a_conflict_not_bad_input(
+    program, program_staff, film_round
+):
+    make_film(tester=make_artist(program))
+
+    response = client_for(program_staff).post(
+        f"/api/curation/rounds/{film_round.pk}/autoassign/", {}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "no_curators"
+
+
+@pytest.mark.django_db
+def test_autoassign_to_users_who_are_not_curators_names_the_field(
+    program, program_staff, film_round
+):
+    response = client_for(program_staff).post(
+        f"/api/curation/rounds/{film_round.pk}/autoassign/",
+        {"curators": [program_staff.pk]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "curators"

@@ -9,7 +9,7 @@ from program.selectors import program_current
 
 
 class Command(BaseCommand):
-    help = "Close a payout period (YYYY-MM): accrue stipends, compute balances, draft a batch."
+    help = "Close a payout period (YYYY-MM): accrue missing stipends, read balances, draft a batch."
 
     def add_arguments(self, parser):
         parser.add_argument("month", help="YYYY-MM")

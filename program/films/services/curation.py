@@ -181,8 +181,16 @@ def assignments_autoassign(*, round: Round, actor, curators=None, every_film: bo
         raise Conflict("The round is released.", code="released")
     pool = list(curators if curators is not None else curators_all().filter(is_superuser=False))
     pool = [user for user in pool if _is_curator(user)]
+    if not pool and curators is not None:
+        raise ServiceError(
+            "None of these users is a curator.", field="curators", code="no_curators"
+        )
     if not pool:
-        raise ServiceError("No curators to assign.", field="curators", code="no_curators")
+        # Nothing in the request is wrong: the program has nobody to assign yet.
+        raise Conflict(
+            "The program has no curators yet; give someone the curator role first.",
+            code="no_curators",
+        )
     load = dict(
         Assignment.objects.filter(round=round, status__in=["assigned", "submitted"])
         .values_list("curator")
