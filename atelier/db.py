@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class VendorRunSQL(migrations.RunSQL):
-    """RunSQL that only runs on one database vendor (triggers differ between SQLite and Postgres)."""
+    """RunSQL for one database vendor only: triggers differ between SQLite and Postgres."""
 
     def __init__(self, vendor, sql, reverse_sql):
         super().__init__(sql, reverse_sql)

@@ -38,6 +38,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.views import StatementCounter  # noqa: E402
 from payments.models import Account, LedgerTransaction, Posting  # noqa: E402
 from payments.services.ledger import account_get  # noqa: E402
 from payments.services.payouts import period_close_run, period_start  # noqa: E402
@@ -154,17 +155,6 @@ def bare_aggregate(program: Program) -> float:
     return best
 
 
-class StatementCounter:
-    """Counts the SQL statements sent (BEGIN and COMMIT are not statements here)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def run(label: str, artists: int, postings: int) -> dict:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -212,14 +202,15 @@ def _run(label: str, artists: int, postings: int) -> dict:
 
 def scale(label: str, artists: int, postings: int, trials: int) -> dict:
     runs = [run(f"{label}t{i}", artists, postings) for i in range(trials)]
+    ratios = [r["ratio"] for r in runs]
     result = dict(sorted(runs, key=lambda r: r["ratio"] or 0)[len(runs) // 2])
     if trials > 1:
-        result["trial_ratios"] = [r["ratio"] for r in runs]
+        result["trial_ratios"] = ratios
     print(
         f"{artists:>5} artists {postings:>9,} postings: close_period {result['seconds']:.3f}s, "
         f"{result['queries']} statements, bare aggregate "
         f"{result['bare_aggregate_seconds'] * 1000:.1f} ms, ratio {result['ratio']}"
-        + (f" (median of {[r['ratio'] for r in runs]})" if trials > 1 else "")
+        + (f" (median of {ratios})" if trials > 1 else "")
         + f"; month-end stipend accrual {result['month_end_accrual_seconds']:.3f}s"
     )
     return result

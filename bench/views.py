@@ -14,6 +14,17 @@ from program.access import token_format
 from program.access.models import AccessToken
 
 
+class StatementCounter:
+    """An execute_wrapper counting the SQL statements sent (BEGIN and COMMIT are not)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 class QueryCountMiddleware:
     """Adds `X-Query-Count`: SQL statements run while answering this request."""
 
@@ -21,16 +32,10 @@ class QueryCountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        count = 0
-
-        def counter(execute, sql, params, many, context):
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
-
+        counter = StatementCounter()
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
-        response["X-Query-Count"] = str(count)
+        response["X-Query-Count"] = str(counter.count)
         return response
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from payments.models import (
     Account,
     Earning,
+    PayableBalance,
     PayeeAccount,
     Payout,
     PayoutBatch,
@@ -138,10 +139,11 @@ def earnings_this_period(*, tester: Tester) -> dict[str, int]:
 
 
 def payable_balance(*, tester: Tester) -> dict[str, int]:
+    """{currency: balance} from the balances the database keeps (equal to summing postings)."""
     return dict(
-        Posting.objects.filter(account__tester=tester, account__kind=Account.Kind.ARTIST_PAYABLE)
-        .values_list("currency")
-        .annotate(total=Sum("amount_minor"))
+        PayableBalance.objects.filter(
+            account__tester=tester, account__kind=Account.Kind.ARTIST_PAYABLE
+        ).values_list("currency", "balance_minor")
     )
 
 

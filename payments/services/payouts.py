@@ -137,9 +137,9 @@ def _payouts_draft(*, batch: PayoutBatch, last: date) -> None:
     `last`, read through the (account, effective_on) index inside the INSERT … SELECT that
     writes the payouts, so both come from one snapshot and the work grows with the artists, not
     with every posting since the program began. A second INSERT … SELECT writes the reserving
-    postings, so the query count is constant. Each payout takes its amount off the artist's payable account;
-    payouts in flight take one compound leg per currency, their sum, whose source is the batch.
-    The transaction balances per currency by construction.
+    postings, so the query count is constant. Each payout takes its amount off the artist's
+    payable account; payouts in flight take one compound leg per currency, their sum, whose
+    source is the batch. The transaction balances per currency by construction.
     """
     program = batch.period.program
     now = timezone.now()

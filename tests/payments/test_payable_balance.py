@@ -115,3 +115,14 @@ def test_the_database_refuses_writes_to_kept_balances_that_skip_the_ledger(progr
             cursor.execute(sql)
     balance.refresh_from_db()
     assert balance.balance_minor == 5000
+
+
+@pytest.mark.django_db
+def test_the_artists_balance_is_the_kept_balance(program, artist, other_artist, policy):
+    from payments.selectors import payable_balance
+
+    earn(artist, 5000)
+    earn(artist, 2500, source=other_artist)
+
+    assert payable_balance(tester=artist) == {"USD": 7500}
+    assert payable_balance(tester=other_artist) == {}
